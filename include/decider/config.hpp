@@ -1,0 +1,42 @@
+// decider/config.hpp — version, assertions and the `expected` back-end.
+// With a standard library that ships std::expected (GCC 12+ in C++23 mode) decider uses it;
+// otherwise tl::expected. Either way user code spells decider::expected / decider::unexpected.
+#pragma once
+
+#include <version>
+
+#define DECIDER_VERSION_MAJOR 0
+#define DECIDER_VERSION_MINOR 1
+#define DECIDER_VERSION_PATCH 0
+
+#ifndef DECIDER_ASSERT
+#include <cassert>
+// Guards programming errors only; expected outcomes are values, never assertions or exceptions.
+#define DECIDER_ASSERT(condition, message) assert((condition) && (message))
+#endif
+
+#if !defined(DECIDER_USE_TL_EXPECTED) && defined(__cpp_lib_expected) && __cpp_lib_expected >= 202202L
+#define DECIDER_STD_EXPECTED 1
+#include <expected>
+#else
+#define DECIDER_STD_EXPECTED 0
+#include <tl/expected.hpp>
+#endif
+
+namespace decider {
+
+#if DECIDER_STD_EXPECTED
+template <class T, class E>
+using expected = std::expected<T, E>;
+template <class E>
+using unexpected = std::unexpected<E>;
+inline constexpr const char* expected_backend = "std::expected";
+#else
+template <class T, class E>
+using expected = tl::expected<T, E>;
+template <class E>
+using unexpected = tl::unexpected<E>;
+inline constexpr const char* expected_backend = "tl::expected";
+#endif
+
+}  // namespace decider

@@ -1,0 +1,141 @@
+// decider/detail/type_list.hpp — the type-level plumbing behind combine: a type list, the alternatives
+// of a (possibly non-variant) type, flattened and de-duplicated variants, and conversions between them.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace decider {
+
+// The type with no values a user can make: the command, event and error type of `neutral`.
+// Flattening drops it, so combining with `neutral` adds no alternatives.
+struct never {
+  friend constexpr bool operator==(const never&, const never&) noexcept = default;
+
+ private:
+  never() = default;
+};
+
+namespace detail {
+
+template <class... Ts>
+struct type_list {};
+
+// alternatives<T>: Ts... of a std::variant<Ts...>, or just T.
+template <class T>
+struct alternatives {
+  using type = type_list<T>;
+};
+template <class... Ts>
+struct alternatives<std::variant<Ts...>> {
+  using type = type_list<Ts...>;
+};
+template <class T>
+using alternatives_t = typename alternatives<T>::type;
+
+template <class T, class List>
+struct contains;
+template <class T, class... Ts>
+struct contains<T, type_list<Ts...>> : std::bool_constant<(std::is_same_v<T, Ts> || ...)> {};
+template <class T, class List>
+inline constexpr bool contains_v = contains<T, List>::value;
+
+// Appends each type not yet present and not `never`, keeping first-occurrence order.
+template <class Acc, class... Ts>
+struct unique_append {
+  using type = Acc;
+};
+template <class... As, class T, class... Ts>
+struct unique_append<type_list<As...>, T, Ts...> {
+  using type = typename unique_append<
+      std::conditional_t<contains_v<T, type_list<As...>> || std::is_same_v<T, never>, type_list<As...>,
+                         type_list<As..., T>>,
+      Ts...>::type;
+};
+
+template <class Acc, class... Lists>
+struct flatten_lists {
+  using type = Acc;
+};
+template <class Acc, class... Ts, class... Lists>
+struct flatten_lists<Acc, type_list<Ts...>, Lists...> {
+  using type = typename flatten_lists<typename unique_append<Acc, Ts...>::type, Lists...>::type;
+};
+
+template <class List>
+struct to_variant;
+template <class... Ts>
+struct to_variant<type_list<Ts...>> {
+  using type = std::variant<Ts...>;
+};
+template <>
+struct to_variant<type_list<>> {
+  using type = std::variant<never>;
+};
+
+// flat_variant_t<A, std::variant<B, C>, std::variant<A, D>> is std::variant<A, B, C, D>.
+template <class... Ts>
+using flat_variant_t =
+    typename to_variant<typename flatten_lists<type_list<>, alternatives_t<Ts>...>::type>::type;
+
+template <class T>
+inline constexpr bool is_variant_v = false;
+template <class... Ts>
+inline constexpr bool is_variant_v<std::variant<Ts...>> = true;
+
+// Converts a value whose alternatives are all in Target into Target (a variant).
+template <class Target, class Source>
+constexpr Target widen(Source&& source) {
+  using S = std::remove_cvref_t<Source>;
+  if constexpr (std::is_same_v<S, Target>) {
+    return std::forward<Source>(source);
+  } else if constexpr (is_variant_v<S>) {
+    return std::visit(
+        [](auto&& alternative) -> Target {
+          using A = std::remove_cvref_t<decltype(alternative)>;
+          return Target{std::in_place_type<A>, std::forward<decltype(alternative)>(alternative)};
+        },
+        std::forward<Source>(source));
+  } else {
+    return Target{std::in_place_type<S>, std::forward<Source>(source)};
+  }
+}
+
+// Builds a value of type Target (a variant or a single type) from one alternative A it holds.
+template <class Target, class A>
+constexpr Target embed(const A& alternative) {
+  if constexpr (is_variant_v<Target>) {
+    return Target{std::in_place_type<A>, alternative};
+  } else {
+    return alternative;
+  }
+}
+
+// Narrows a value to Target when its current alternative is one of Target's; nullopt otherwise.
+template <class Target, class Source>
+constexpr std::optional<Target> narrow(const Source& source) {
+  if constexpr (std::is_same_v<Source, Target>) {
+    return source;
+  } else if constexpr (is_variant_v<Source>) {
+    return std::visit(
+        [](const auto& alternative) -> std::optional<Target> {
+          using A = std::remove_cvref_t<decltype(alternative)>;
+          if constexpr (contains_v<A, alternatives_t<Target>>) {
+            return embed<Target>(alternative);
+          } else {
+            return std::nullopt;
+          }
+        },
+        source);
+  } else if constexpr (contains_v<Source, alternatives_t<Target>>) {
+    return embed<Target>(source);
+  } else {
+    return std::nullopt;
+  }
+}
+
+}  // namespace detail
+}  // namespace decider

@@ -1,0 +1,90 @@
+// A small bounded counter, written twice (as a type with members and from lambdas), used by the unit tests.
+#pragma once
+
+#include <variant>
+
+#include "decider/concepts.hpp"
+#include "decider/make.hpp"
+#include "decider/visit.hpp"
+
+namespace counter {
+
+struct increment {
+  int by = 1;
+  friend bool operator==(const increment&, const increment&) = default;
+};
+struct close {
+  friend bool operator==(const close&, const close&) = default;
+};
+using command = std::variant<increment, close>;
+
+struct incremented {
+  int by = 1;
+  friend bool operator==(const incremented&, const incremented&) = default;
+};
+struct closed {
+  friend bool operator==(const closed&, const closed&) = default;
+};
+using event = std::variant<incremented, closed>;
+
+struct state {
+  int value = 0;
+  bool open = true;
+  friend bool operator==(const state&, const state&) = default;
+};
+
+enum class error { would_exceed_limit, already_closed, not_positive };
+
+inline constexpr int limit = 100;
+
+inline decider::decision<event, error> decide(const command& c, const state& s) {
+  if (!s.open) {
+    return decider::refuse(error::already_closed);
+  }
+  return decider::match(
+      c,
+      [&](const increment& i) -> decider::decision<event, error> {
+        if (i.by <= 0) {
+          return decider::refuse(error::not_positive);
+        }
+        if (s.value + i.by > limit) {
+          return decider::refuse(error::would_exceed_limit);
+        }
+        return std::vector<event>{incremented{i.by}};
+      },
+      [](const close&) -> decider::decision<event, error> { return std::vector<event>{closed{}}; });
+}
+
+inline state evolve(state s, const event& e) {
+  if (!s.open) {
+    return s;  // terminal: absorbs
+  }
+  decider::match(
+      e, [&](const incremented& i) { s.value += i.by; }, [&](const closed&) { s.open = false; });
+  return s;
+}
+
+// As a plain type with members.
+struct bounded_counter {
+  using command_type = command;
+  using event_type = event;
+  using state_type = state;
+  using error_type = error;
+
+  [[nodiscard]] state initial_state() const { return {}; }
+  [[nodiscard]] decider::decision<event, error> decide(const command& c, const state& s) const {
+    return counter::decide(c, s);
+  }
+  [[nodiscard]] state evolve(state s, const event& e) const { return counter::evolve(std::move(s), e); }
+  [[nodiscard]] bool is_terminal(const state& s) const { return !s.open; }
+};
+
+// The same rules built from lambdas.
+inline auto make_lambda_counter() {
+  return decider::make_decider<command, event, state, error>(
+      state{}, [](const command& c, const state& s) { return counter::decide(c, s); },
+      [](state s, const event& e) { return counter::evolve(std::move(s), e); },
+      [](const state& s) { return !s.open; });
+}
+
+}  // namespace counter
