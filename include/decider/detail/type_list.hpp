@@ -104,13 +104,15 @@ constexpr Target widen(Source&& source) {
   }
 }
 
-// Builds a value of type Target (a variant or a single type) from one alternative A it holds.
+// Builds a value of type Target (a variant or a single type) from one alternative A it holds;
+// when Target is A itself the argument is passed through by reference, without a copy.
 template <class Target, class A>
-constexpr Target embed(const A& alternative) {
-  if constexpr (is_variant_v<Target>) {
-    return Target{std::in_place_type<A>, alternative};
-  } else {
+constexpr decltype(auto) embed(const A& alternative) {
+  if constexpr (std::is_same_v<Target, A>) {
     return alternative;
+  } else {
+    static_assert(is_variant_v<Target>, "decider: internal error: embedding into a type that is not a variant.");
+    return Target{std::in_place_type<A>, alternative};
   }
 }
 
@@ -124,14 +126,14 @@ constexpr std::optional<Target> narrow(const Source& source) {
         [](const auto& alternative) -> std::optional<Target> {
           using A = std::remove_cvref_t<decltype(alternative)>;
           if constexpr (contains_v<A, alternatives_t<Target>>) {
-            return embed<Target>(alternative);
+            return Target(embed<Target>(alternative));
           } else {
             return std::nullopt;
           }
         },
         source);
   } else if constexpr (contains_v<Source, alternatives_t<Target>>) {
-    return embed<Target>(source);
+    return Target(embed<Target>(source));
   } else {
     return std::nullopt;
   }

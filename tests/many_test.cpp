@@ -1,0 +1,35 @@
+#include "decider/many.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "decider/fold.hpp"
+#include "support/counter.hpp"
+
+namespace {
+const auto counters = decider::many<std::string>(counter::bounded_counter{});
+using many_type = std::remove_const_t<decltype(counters)>;
+using cmd = many_type::command_type;
+using evt = many_type::event_type;
+}  // namespace
+
+TEST_CASE("many<Key> keeps one independent instance per key", "[many]") {
+  STATIC_REQUIRE(decider::decider<many_type>);
+  const std::vector<evt> history{{"a", counter::incremented{5}}, {"b", counter::incremented{1}}, {"a", counter::closed{}}};
+  const auto s = decider::fold(counters, history);
+  REQUIRE(s.size() == 2);
+  CHECK(s.at("a") == counter::state{5, false});
+  CHECK(s.at("b") == counter::state{1, true});
+  CHECK(counters.instance(s, "never-seen") == counter::state{});
+}
+
+TEST_CASE("many<Key> decides on the addressed instance and tags its events with the key", "[many]") {
+  auto s = decider::fold(counters, std::vector<evt>{{"a", counter::closed{}}});
+  auto on_b = counters.decide(cmd{"b", counter::increment{2}}, s);
+  REQUIRE(on_b.has_value());
+  CHECK(*on_b == std::vector<evt>{{"b", counter::incremented{2}}});
+  auto on_a = counters.decide(cmd{"a", counter::increment{2}}, s);
+  REQUIRE_FALSE(on_a.has_value());
+  CHECK(on_a.error() == counter::error::already_closed);
+}
