@@ -18,8 +18,8 @@ using command = both_type::command_type;
 }  // namespace
 
 TEST_CASE("combine flattens commands, events and errors into single variants", "[combine]") {
-  STATIC_REQUIRE(std::is_same_v<command, std::variant<counter::increment, counter::close, audit::note>>);
-  STATIC_REQUIRE(std::is_same_v<event, std::variant<counter::incremented, counter::closed, audit::noted>>);
+  STATIC_REQUIRE(std::is_same_v<command, std::variant<counter::increment, counter::finish, audit::note>>);
+  STATIC_REQUIRE(std::is_same_v<event, std::variant<counter::incremented, counter::finished, audit::noted>>);
   STATIC_REQUIRE(std::is_same_v<both_type::state_type, std::tuple<counter::state, audit::state>>);
   STATIC_REQUIRE(std::is_same_v<both_type::error_type, std::variant<counter::error, audit::empty_note, audit::log_sealed>>);
   STATIC_REQUIRE(std::is_same_v<decltype(decider::combine(counter::bounded_counter{}, audit::log{})), both_type>);
@@ -49,7 +49,7 @@ TEST_CASE("combine routes each command to the part that owns it", "[combine]") {
 
 TEST_CASE("an event type shared by two parts is delivered to both", "[combine]") {
   const auto both = decider::combine(counter::bounded_counter{}, audit::log{});
-  const std::vector<event> history{counter::incremented{2}, audit::noted{"a"}, counter::closed{}, audit::noted{"late"}};
+  const std::vector<event> history{counter::incremented{2}, audit::noted{"a"}, counter::finished{}, audit::noted{"late"}};
   const auto s = decider::fold(both, history);
   CHECK(std::get<0>(s) == counter::state{2, false});
   CHECK(std::get<1>(s) == audit::state{{"a"}, true});
@@ -60,8 +60,8 @@ TEST_CASE("an event type shared by two parts is delivered to both", "[combine]")
 TEST_CASE("neutral adds nothing to a combination", "[combine]") {
   const auto with_neutral = decider::combine(counter::bounded_counter{}, decider::neutral);
   using combined = decltype(with_neutral);
-  STATIC_REQUIRE(std::is_same_v<combined::command_type, std::variant<counter::increment, counter::close>>);
-  STATIC_REQUIRE(std::is_same_v<combined::event_type, std::variant<counter::incremented, counter::closed>>);
+  STATIC_REQUIRE(std::is_same_v<combined::command_type, std::variant<counter::increment, counter::finish>>);
+  STATIC_REQUIRE(std::is_same_v<combined::event_type, std::variant<counter::incremented, counter::finished>>);
   STATIC_REQUIRE(std::is_same_v<combined::error_type, std::variant<counter::error>>);
   STATIC_REQUIRE(decider::has_terminal<combined>);
   auto r = with_neutral.decide(counter::increment{5}, with_neutral.initial_state());
@@ -97,6 +97,6 @@ TEST_CASE("combine of views folds each part and offers no decide", "[combine][vi
   STATIC_REQUIRE(decider::view<decltype(both)>);
   STATIC_REQUIRE(!decider::decider<decltype(both)>);
   using ev = decltype(both)::event_type;
-  const std::vector<ev> history{counter::incremented{4}, audit::noted{"x"}, counter::incremented{1}, counter::closed{}};
+  const std::vector<ev> history{counter::incremented{4}, audit::noted{"x"}, counter::incremented{1}, counter::finished{}};
   CHECK(decider::fold(both, history) == std::tuple<int, std::size_t>{5, 1});
 }

@@ -21,7 +21,7 @@ TEST_CASE("types with members and lambda builders both model decider", "[concept
 
 TEST_CASE("fold replays events in order from the initial state", "[fold]") {
   const bounded_counter d;
-  const std::vector<event> events{incremented{2}, incremented{3}, closed{}, incremented{7}};
+  const std::vector<event> events{incremented{2}, incremented{3}, finished{}, incremented{7}};
   CHECK(decider::fold(d, events) == state{5, false});
   CHECK(decider::fold(d, std::vector<event>{}) == state{});
   CHECK(decider::fold(d, state{10, true}, std::vector<event>{incremented{1}}) == state{11, true});

@@ -16,7 +16,7 @@ using evt = many_type::event_type;
 
 TEST_CASE("many<Key> keeps one independent instance per key", "[many]") {
   STATIC_REQUIRE(decider::decider<many_type>);
-  const std::vector<evt> history{{"a", counter::incremented{5}}, {"b", counter::incremented{1}}, {"a", counter::closed{}}};
+  const std::vector<evt> history{{"a", counter::incremented{5}}, {"b", counter::incremented{1}}, {"a", counter::finished{}}};
   const auto s = decider::fold(counters, history);
   REQUIRE(s.size() == 2);
   CHECK(s.at("a") == counter::state{5, false});
@@ -25,7 +25,7 @@ TEST_CASE("many<Key> keeps one independent instance per key", "[many]") {
 }
 
 TEST_CASE("many<Key> decides on the addressed instance and tags its events with the key", "[many]") {
-  auto s = decider::fold(counters, std::vector<evt>{{"a", counter::closed{}}});
+  auto s = decider::fold(counters, std::vector<evt>{{"a", counter::finished{}}});
   auto on_b = counters.decide(cmd{"b", counter::increment{2}}, s);
   REQUIRE(on_b.has_value());
   CHECK(*on_b == std::vector<evt>{{"b", counter::incremented{2}}});

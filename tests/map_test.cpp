@@ -18,12 +18,12 @@ struct wire_event {
 };
 std::optional<counter::event> from_wire(const wire_event& w) {
   if (w.name == "incremented") return counter::event{counter::incremented{w.amount}};
-  if (w.name == "closed") return counter::event{counter::closed{}};
+  if (w.name == "finished") return counter::event{counter::finished{}};
   return std::nullopt;
 }
 wire_event to_wire(const counter::event& e) {
   return std::visit(decider::overloaded{[](const counter::incremented& i) { return wire_event{"incremented", i.by}; },
-                                        [](const counter::closed&) { return wire_event{"closed", 0}; }},
+                                        [](const counter::finished&) { return wire_event{"finished", 0}; }},
                     e);
 }
 }  // namespace

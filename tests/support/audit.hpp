@@ -1,5 +1,5 @@
-// A second small decider for combinator tests. It shares the event type `counter::closed` with the counter,
-// so a combined decider must deliver `closed` to both parts.
+// A second small decider for combinator tests. It shares the event type `counter::finished` with the counter,
+// so a combined decider must deliver `finished` to both parts.
 #pragma once
 
 #include <string>
@@ -22,7 +22,7 @@ struct noted {
   std::string text;
   friend bool operator==(const noted&, const noted&) = default;
 };
-using event = std::variant<noted, counter::closed>;
+using event = std::variant<noted, counter::finished>;
 
 struct state {
   std::vector<std::string> notes;
@@ -59,7 +59,7 @@ struct log {
       return s;
     }
     decider::match(
-        e, [&](const noted& n) { s.notes.push_back(n.text); }, [&](const counter::closed&) { s.sealed = true; });
+        e, [&](const noted& n) { s.notes.push_back(n.text); }, [&](const counter::finished&) { s.sealed = true; });
     return s;
   }
   [[nodiscard]] bool is_terminal(const state& s) const { return s.sealed; }

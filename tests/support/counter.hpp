@@ -13,19 +13,19 @@ struct increment {
   int by = 1;
   friend bool operator==(const increment&, const increment&) = default;
 };
-struct close {
-  friend bool operator==(const close&, const close&) = default;
+struct finish {
+  friend bool operator==(const finish&, const finish&) = default;
 };
-using command = std::variant<increment, close>;
+using command = std::variant<increment, finish>;
 
 struct incremented {
   int by = 1;
   friend bool operator==(const incremented&, const incremented&) = default;
 };
-struct closed {
-  friend bool operator==(const closed&, const closed&) = default;
+struct finished {
+  friend bool operator==(const finished&, const finished&) = default;
 };
-using event = std::variant<incremented, closed>;
+using event = std::variant<incremented, finished>;
 
 struct state {
   int value = 0;
@@ -52,7 +52,7 @@ inline decider::decision<event, error> decide(const command& c, const state& s) 
         }
         return std::vector<event>{incremented{i.by}};
       },
-      [](const close&) -> decider::decision<event, error> { return std::vector<event>{closed{}}; });
+      [](const finish&) -> decider::decision<event, error> { return std::vector<event>{finished{}}; });
 }
 
 inline state evolve(state s, const event& e) {
@@ -60,7 +60,7 @@ inline state evolve(state s, const event& e) {
     return s;  // terminal: absorbs
   }
   decider::match(
-      e, [&](const incremented& i) { s.value += i.by; }, [&](const closed&) { s.open = false; });
+      e, [&](const incremented& i) { s.value += i.by; }, [&](const finished&) { s.open = false; });
   return s;
 }
 

@@ -1,0 +1,71 @@
+// The laws, run for every decider and view the unit tests define and for every combinator built on them.
+#include <catch2/catch.hpp>
+#include <string>
+#include <variant>
+
+#include "decider/combine.hpp"
+#include "decider/make.hpp"
+#include "decider/many.hpp"
+#include "decider/map.hpp"
+#include "decider/testing/rapidcheck.hpp"
+#include "support/generators.hpp"
+
+using decider::testing::check_combine_laws;
+using decider::testing::check_laws;
+using decider::testing::check_view_laws;
+
+TEST_CASE("laws: counter as a type with members", "[laws]") {
+  REQUIRE(check_laws("bounded_counter", counter::bounded_counter{}, generators::counter_commands()));
+}
+
+TEST_CASE("laws: counter built from lambdas", "[laws]") {
+  REQUIRE(check_laws("lambda counter", counter::make_lambda_counter(), generators::counter_commands()));
+}
+
+TEST_CASE("laws: audit log", "[laws]") {
+  REQUIRE(check_laws("audit log", audit::log{}, generators::audit_commands()));
+}
+
+TEST_CASE("laws: combine(counter, audit) as a decider", "[laws][combine]") {
+  const auto both = decider::combine(counter::bounded_counter{}, audit::log{});
+  using command = decltype(both)::command_type;
+  const auto commands = rc::gen::oneOf(decider::testing::gen::widened<command>(generators::counter_commands()),
+                                       decider::testing::gen::widened<command>(generators::audit_commands()));
+  REQUIRE(check_laws("combine(counter, audit)", both, commands));
+}
+
+TEST_CASE("laws: combine is associative and projects, over counter, audit and a lambda counter", "[laws][combine]") {
+  REQUIRE(check_combine_laws("counter/audit/lambda", counter::bounded_counter{}, generators::counter_commands(),
+                             audit::log{}, generators::audit_commands(), counter::make_lambda_counter(),
+                             generators::counter_commands()));
+  REQUIRE(check_combine_laws("audit/counter/audit", audit::log{}, generators::audit_commands(),
+                             counter::bounded_counter{}, generators::counter_commands(), audit::log{},
+                             generators::audit_commands()));
+}
+
+TEST_CASE("laws: many<std::string>(counter)", "[laws][many]") {
+  const auto counters = decider::many<std::string>(counter::bounded_counter{});
+  const auto commands =
+      decider::testing::gen::keyed(rc::gen::element<std::string>("a", "b", "c"), generators::counter_commands());
+  REQUIRE(check_laws("many(counter)", counters, commands));
+}
+
+TEST_CASE("laws: mapped deciders", "[laws][map]") {
+  const auto errors_as_text = decider::map_error(counter::bounded_counter{}, [](counter::error e) {
+    return std::to_string(static_cast<int>(e));
+  });
+  REQUIRE(check_laws("map_error(counter)", errors_as_text, generators::counter_commands()));
+  const auto state_as_pair = decider::map_state(
+      counter::bounded_counter{}, [](const counter::state& s) { return std::pair<int, bool>{s.value, s.open}; },
+      [](const std::pair<int, bool>& p) { return counter::state{p.first, p.second}; });
+  REQUIRE(check_laws("map_state(counter)", state_as_pair, generators::counter_commands()));
+}
+
+TEST_CASE("laws: views, alone and combined", "[laws][view]") {
+  const auto total = decider::make_view<counter::event, int>(0, [](int s, const counter::event& e) {
+    return std::holds_alternative<counter::incremented>(e) ? s + std::get<counter::incremented>(e).by : s;
+  });
+  REQUIRE(check_view_laws("total view", total, generators::counter_events()));
+  const auto with_counter = decider::combine(total, counter::bounded_counter{});
+  REQUIRE(check_view_laws("combine(total, counter) as a view", with_counter, generators::counter_events()));
+}
