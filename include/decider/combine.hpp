@@ -146,10 +146,24 @@ struct combine_fn {
     static_assert(sizeof...(Vs) > 0, "decider::combine: give at least one decider or view.");
     if constexpr (!(detail::check_view<Vs>() && ...)) {
       return;
+    } else if constexpr (!(check_part_decider<Vs>() && ...)) {
+      return;
     } else if constexpr ((decider<Vs> && ...)) {
       return combined_decider<Vs...>(std::move(parts)...);
     } else {
       return combined_view<Vs...>(std::move(parts)...);
+    }
+  }
+
+ private:
+  // A part that declares command_type means to be a decider: say what it lacks rather than
+  // silently combining it as a view.
+  template <class V>
+  static constexpr bool check_part_decider() {
+    if constexpr (detail::has_command_type<V>) {
+      return detail::check_decider<V>();
+    } else {
+      return true;
     }
   }
 };
