@@ -48,6 +48,7 @@ TEST_CASE("combine routes each command to the part that owns it", "[combine]") {
 }
 
 TEST_CASE("an event type shared by two parts is delivered to both", "[combine]") {
+  // [docs:shared-event]
   const auto both = decider::combine(counter::bounded_counter{}, audit::log{});
   const std::vector<event> history{counter::incremented{2}, audit::noted{"a"}, counter::finished{}, audit::noted{"late"}};
   const auto s = decider::fold(both, history);
@@ -55,9 +56,11 @@ TEST_CASE("an event type shared by two parts is delivered to both", "[combine]")
   CHECK(std::get<1>(s) == audit::state{{"a"}, true});
   CHECK(decider::is_terminal(both, s));
   CHECK_FALSE(decider::is_terminal(both, both.initial_state()));
+  // [/docs:shared-event]
 }
 
 TEST_CASE("neutral adds nothing to a combination", "[combine]") {
+  // [docs:neutral]
   const auto with_neutral = decider::combine(counter::bounded_counter{}, decider::neutral);
   using combined = decltype(with_neutral);
   STATIC_REQUIRE(std::is_same_v<combined::command_type, std::variant<counter::increment, counter::finish>>);
@@ -67,6 +70,7 @@ TEST_CASE("neutral adds nothing to a combination", "[combine]") {
   auto r = with_neutral.decide(counter::increment{5}, with_neutral.initial_state());
   REQUIRE(r.has_value());
   CHECK(r->size() == 1);
+  // [/docs:neutral]
 }
 
 TEST_CASE("a command type owned by two parts is decided by both, the first refusal wins", "[combine]") {
@@ -88,6 +92,7 @@ TEST_CASE("a command type owned by two parts is decided by both, the first refus
 }
 
 TEST_CASE("combine of views folds each part and offers no decide", "[combine][view]") {
+  // [docs:combine-views]
   const auto total = decider::make_view<counter::event, int>(0, [](int s, const counter::event& e) {
     return std::holds_alternative<counter::incremented>(e) ? s + std::get<counter::incremented>(e).by : s;
   });
@@ -99,4 +104,5 @@ TEST_CASE("combine of views folds each part and offers no decide", "[combine][vi
   using ev = decltype(both)::event_type;
   const std::vector<ev> history{counter::incremented{4}, audit::noted{"x"}, counter::incremented{1}, counter::finished{}};
   CHECK(decider::fold(both, history) == std::tuple<int, std::size_t>{5, 1});
+  // [/docs:combine-views]
 }

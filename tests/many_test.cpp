@@ -25,6 +25,7 @@ TEST_CASE("many<Key> keeps one independent instance per key", "[many]") {
 }
 
 TEST_CASE("many<Key> decides on the addressed instance and tags its events with the key", "[many]") {
+  // [docs:many]
   auto s = decider::fold(counters, std::vector<evt>{{"a", counter::finished{}}});
   auto on_b = counters.decide(cmd{"b", counter::increment{2}}, s);
   REQUIRE(on_b.has_value());
@@ -32,4 +33,5 @@ TEST_CASE("many<Key> decides on the addressed instance and tags its events with 
   auto on_a = counters.decide(cmd{"a", counter::increment{2}}, s);
   REQUIRE_FALSE(on_a.has_value());
   CHECK(on_a.error() == counter::error::already_closed);
+  // [/docs:many]
 }

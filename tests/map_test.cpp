@@ -39,6 +39,7 @@ TEST_CASE("map_command decides a new command type through the inner decider", "[
 }
 
 TEST_CASE("map_event publishes another event type and skips events it cannot map back", "[map]") {
+  // [docs:map-event]
   const auto d = decider::map_event(counter::bounded_counter{}, to_wire, from_wire);
   STATIC_REQUIRE(std::is_same_v<decltype(d)::event_type, wire_event>);
   STATIC_REQUIRE(decider::decider<decltype(d)>);
@@ -47,9 +48,11 @@ TEST_CASE("map_event publishes another event type and skips events it cannot map
   CHECK(*r == std::vector<wire_event>{{"incremented", 4}});
   const std::vector<wire_event> history{{"incremented", 4}, {"unknown", 9}, {"incremented", 1}};
   CHECK(decider::fold(d, history) == counter::state{5, true});
+  // [/docs:map-event]
 }
 
 TEST_CASE("map_state keeps the state as another type", "[map]") {
+  // [docs:map-state]
   const auto d = decider::map_state(
       counter::bounded_counter{}, [](const counter::state& s) { return std::pair<int, bool>{s.value, s.open}; },
       [](const std::pair<int, bool>& p) { return counter::state{p.first, p.second}; });
@@ -58,6 +61,7 @@ TEST_CASE("map_state keeps the state as another type", "[map]") {
   CHECK(d.is_terminal({3, false}));
   auto refused = d.decide(counter::increment{200}, {0, true});
   REQUIRE_FALSE(refused.has_value());
+  // [/docs:map-state]
 }
 
 TEST_CASE("map_error refuses with another error type", "[map]") {

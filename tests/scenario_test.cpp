@@ -13,10 +13,12 @@ using decider::testing::scenario_failure;
 using namespace counter;
 
 TEST_CASE("given/when/then passes when the decision matches", "[testing]") {
+  // [docs:given]
   given(bounded_counter{}, incremented{2}).when(increment{3}).then(incremented{3}).then_state(state{5, true});
   given(bounded_counter{}, incremented{99}).when(increment{2}).then_error(error::would_exceed_limit);
   given(bounded_counter{}).then_state(state{});
   given(audit::log{}, audit::noted{"a"}, finished{}).when(audit::note{"b"}).then_error(audit::log_sealed{});
+  // [/docs:given]
 }
 
 TEST_CASE("then_nothing accepts a decision without events", "[testing]") {
@@ -58,6 +60,7 @@ TEST_CASE("views: then_state after the given events", "[testing][view]") {
 }
 
 TEST_CASE("processes: when(event).then(commands)", "[testing][process]") {
+  // [docs:given-process]
   const auto closer = decider::make_process<event, command>([](const event& e) {
     return std::holds_alternative<incremented>(e) && std::get<incremented>(e).by > 10 ? std::vector<command>{finish{}}
                                                                                        : std::vector<command>{};
@@ -65,4 +68,5 @@ TEST_CASE("processes: when(event).then(commands)", "[testing][process]") {
   given(closer).when(incremented{11}).then(finish{});
   given(closer).when(incremented{1}).then();
   CHECK_THROWS_AS(given(closer).when(incremented{1}).then(finish{}), scenario_failure);
+  // [/docs:given-process]
 }

@@ -27,20 +27,24 @@ TEST_CASE("laws: audit log", "[laws]") {
 }
 
 TEST_CASE("laws: combine(counter, audit) as a decider", "[laws][combine]") {
+  // [docs:check-laws]
   const auto both = decider::combine(counter::bounded_counter{}, audit::log{});
   using command = decltype(both)::command_type;
   const auto commands = rc::gen::oneOf(decider::testing::gen::widened<command>(generators::counter_commands()),
                                        decider::testing::gen::widened<command>(generators::audit_commands()));
   REQUIRE(check_laws("combine(counter, audit)", both, commands));
+  // [/docs:check-laws]
 }
 
 TEST_CASE("laws: combine is associative and projects, over counter, audit and a lambda counter", "[laws][combine]") {
+  // [docs:check-combine-laws]
   REQUIRE(check_combine_laws("counter/audit/lambda", counter::bounded_counter{}, generators::counter_commands(),
                              audit::log{}, generators::audit_commands(), counter::make_lambda_counter(),
                              generators::counter_commands()));
   REQUIRE(check_combine_laws("audit/counter/audit", audit::log{}, generators::audit_commands(),
                              counter::bounded_counter{}, generators::counter_commands(), audit::log{},
                              generators::audit_commands()));
+  // [/docs:check-combine-laws]
 }
 
 TEST_CASE("laws: many<std::string>(counter)", "[laws][many]") {
@@ -62,10 +66,12 @@ TEST_CASE("laws: mapped deciders", "[laws][map]") {
 }
 
 TEST_CASE("laws: views, alone and combined", "[laws][view]") {
+  // [docs:check-view-laws]
   const auto total = decider::make_view<counter::event, int>(0, [](int s, const counter::event& e) {
     return std::holds_alternative<counter::incremented>(e) ? s + std::get<counter::incremented>(e).by : s;
   });
   REQUIRE(check_view_laws("total view", total, generators::counter_events()));
   const auto with_counter = decider::combine(total, counter::bounded_counter{});
   REQUIRE(check_view_laws("combine(total, counter) as a view", with_counter, generators::counter_events()));
+  // [/docs:check-view-laws]
 }

@@ -9,12 +9,14 @@
 
 namespace generators {
 
+// [docs:generators]
 inline rc::Gen<counter::command> counter_commands() {
   return rc::gen::weightedOneOf<counter::command>({
       {10, rc::gen::map(rc::gen::inRange(-2, 40), [](int by) { return counter::command{counter::increment{by}}; })},
       {1, rc::gen::just(counter::command{counter::finish{}})},
   });
 }
+// [/docs:generators]
 
 inline rc::Gen<counter::event> counter_events() {
   return rc::gen::weightedOneOf<counter::event>({

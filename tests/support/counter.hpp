@@ -9,6 +9,7 @@
 
 namespace counter {
 
+// [docs:types]
 struct increment {
   int by = 1;
   friend bool operator==(const increment&, const increment&) = default;
@@ -26,6 +27,7 @@ struct finished {
   friend bool operator==(const finished&, const finished&) = default;
 };
 using event = std::variant<incremented, finished>;
+// [/docs:types]
 
 struct state {
   int value = 0;
@@ -37,6 +39,7 @@ enum class error { would_exceed_limit, already_closed, not_positive };
 
 inline constexpr int limit = 100;
 
+// [docs:decide]
 inline decider::decision<event, error> decide(const command& c, const state& s) {
   if (!s.open) {
     return decider::refuse(error::already_closed);
@@ -63,8 +66,10 @@ inline state evolve(state s, const event& e) {
       e, [&](const incremented& i) { s.value += i.by; }, [&](const finished&) { s.open = false; });
   return s;
 }
+// [/docs:decide]
 
 // As a plain type with members.
+// [docs:members]
 struct bounded_counter {
   using command_type = command;
   using event_type = event;
@@ -78,13 +83,16 @@ struct bounded_counter {
   [[nodiscard]] state evolve(state s, const event& e) const { return counter::evolve(std::move(s), e); }
   [[nodiscard]] bool is_terminal(const state& s) const { return !s.open; }
 };
+// [/docs:members]
 
 // The same rules built from lambdas.
+// [docs:lambdas]
 inline auto make_lambda_counter() {
   return decider::make_decider<command, event, state, error>(
       state{}, [](const command& c, const state& s) { return counter::decide(c, s); },
       [](state s, const event& e) { return counter::evolve(std::move(s), e); },
       [](const state& s) { return !s.open; });
 }
+// [/docs:lambdas]
 
 }  // namespace counter

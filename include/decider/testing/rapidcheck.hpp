@@ -50,7 +50,7 @@ inline void require(const law_result& result) {
 }
 
 template <class D, class Invariant>
-law_result invariant_holds(const D& d, const trace<D>& t, std::size_t index, const Invariant& invariant) {
+law_result invariant_holds(const trace<D>& t, std::size_t index, const Invariant& invariant) {
   bool holds = false;
   if constexpr (std::is_invocable_r_v<bool, const Invariant&, const state_of<D>&, const std::vector<event_of<D>>&>) {
     // The invariant also sees the events accepted so far.
@@ -83,7 +83,7 @@ bool check_invariant(const std::string& name, const D& d, rc::Gen<command_of<D>>
     const auto sequence = *rc::gen::container<std::vector<command_of<D>>>(commands);
     const auto t = run_commands(d, sequence);
     for (std::size_t i = 0; i < t.states.size(); ++i) {
-      detail::require(detail::invariant_holds(d, t, i, invariant));
+      detail::require(detail::invariant_holds<D>(t, i, invariant));
     }
   });
 }

@@ -13,6 +13,7 @@ struct deposited {
 enum class refusal { not_positive };
 
 int main() {
+  // [docs:consumer]
   const auto account = decider::make_decider<deposit, deposited, long, refusal>(
       0L,
       [](const deposit& c, const long&) -> decider::decision<deposited, refusal> {
@@ -25,4 +26,5 @@ int main() {
   const auto refused = decider::step(account, balance, deposit{-1});
   std::cout << "consumer: expected back-end " << decider::expected_backend << ", balance " << ok->state << '\n';
   return (balance == 12 && ok && ok->state == 15 && !refused && refused.error() == refusal::not_positive) ? 0 : 1;
+  // [/docs:consumer]
 }
