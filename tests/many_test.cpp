@@ -35,3 +35,11 @@ TEST_CASE("many<Key> decides on the addressed instance and tags its events with 
   CHECK(on_a.error() == counter::error::already_closed);
   // [/docs:many]
 }
+
+TEST_CASE("step results over a map state compare with == (no constexpr requirement on the state)", "[many][step]") {
+  const auto once = decider::step(counters, many_type::state_type{}, cmd{"a", counter::increment{1}});
+  const auto again = decider::step(counters, many_type::state_type{}, cmd{"a", counter::increment{1}});
+  REQUIRE(once.has_value());
+  CHECK(*once == *again);
+  CHECK(once->state.at("a") == counter::state{1, true});
+}

@@ -5,6 +5,7 @@
 #include "decider/combine.hpp"
 #include "decider/concepts.hpp"
 #include "decider/config.hpp"
+#include "decider/extend.hpp"
 #include "decider/fold.hpp"
 #include "decider/make.hpp"
 #include "decider/many.hpp"

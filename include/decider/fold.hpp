@@ -50,7 +50,7 @@ template <class State, class Event>
 struct step_result {
   State state;
   std::vector<Event> events;
-  friend constexpr bool operator==(const step_result&, const step_result&) = default;
+  friend bool operator==(const step_result&, const step_result&) = default;
 };
 
 struct step_fn {

@@ -15,7 +15,7 @@ template <class Key, class T>
 struct keyed {
   Key key;
   T value;
-  friend constexpr bool operator==(const keyed&, const keyed&) = default;
+  friend bool operator==(const keyed&, const keyed&) = default;
 };
 
 template <class Key, class V>

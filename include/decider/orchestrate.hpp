@@ -29,7 +29,7 @@ struct orchestration_result {
   State state;                // after every decided event
   std::vector<Event> events;  // in decision order: what to append
   std::size_t commands = 0;   // commands decided, the first one included
-  friend constexpr bool operator==(const orchestration_result&, const orchestration_result&) = default;
+  friend bool operator==(const orchestration_result&, const orchestration_result&) = default;
 };
 
 struct orchestrate_options {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -56,9 +57,13 @@ concept iterable = requires(const T& t) {
 };
 
 // Converts to any field type; used to count the fields of an aggregate (the technique Boost.PFR made known).
+// Only ever named in unevaluated operands, but constexpr constructors of field types (std::optional's) may be
+// instantiated with it, which odr-uses the conversion: so it has a body, which never runs.
 struct any_field {
   template <class T>
-  constexpr operator T&() const&& noexcept;  // NOLINT(google-explicit-constructor): declared only
+  operator T&() const&& noexcept {  // NOLINT(google-explicit-constructor)
+    std::abort();
+  }
 };
 
 template <class T, std::size_t... Is>

@@ -1,0 +1,332 @@
+// Seed 002, the course side (a course is defined with a capacity, changes it, is cancelled, takes students),
+// and the registration: students and courses combined, with the subscription decided over both at once.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "decider/combine.hpp"
+#include "decider/concepts.hpp"
+#include "decider/many.hpp"
+#include "decider/map.hpp"
+#include "decider/visit.hpp"
+#include "student_course/student.hpp"
+
+namespace learning {
+
+struct define_course {
+  std::string course_id;
+  std::string name;
+  int capacity = 0;
+  friend bool operator==(const define_course&, const define_course&) = default;
+};
+struct change_capacity {
+  std::string course_id;
+  int capacity = 0;
+  friend bool operator==(const change_capacity&, const change_capacity&) = default;
+};
+struct cancel_course {
+  std::string course_id;
+  friend bool operator==(const cancel_course&, const cancel_course&) = default;
+};
+using course_command = std::variant<define_course, change_capacity, cancel_course>;
+
+struct course_defined {
+  std::string course_id;
+  std::string name;
+  int capacity = 0;
+  friend bool operator==(const course_defined&, const course_defined&) = default;
+};
+struct course_capacity_changed {
+  std::string course_id;
+  int capacity = 0;
+  friend bool operator==(const course_capacity_changed&, const course_capacity_changed&) = default;
+};
+struct course_cancelled {
+  std::string course_id;
+  friend bool operator==(const course_cancelled&, const course_cancelled&) = default;
+};
+using course_event = std::variant<course_defined, course_capacity_changed, course_cancelled, student_subscribed>;
+
+struct course_already_defined {
+  friend bool operator==(const course_already_defined&, const course_already_defined&) = default;
+};
+struct capacity_not_positive {
+  friend bool operator==(const capacity_not_positive&, const capacity_not_positive&) = default;
+};
+struct course_not_active {
+  friend bool operator==(const course_not_active&, const course_not_active&) = default;
+};
+struct capacity_below_subscriptions {
+  std::size_t subscriptions = 0;
+  friend bool operator==(const capacity_below_subscriptions&, const capacity_below_subscriptions&) = default;
+};
+struct course_full {
+  friend bool operator==(const course_full&, const course_full&) = default;
+};
+using course_error = std::variant<course_already_defined, capacity_not_positive, course_not_active,
+                                  capacity_below_subscriptions, course_full>;
+
+// Cancelled is final: a course id is defined once.
+enum class course_status { undefined, active, cancelled };
+
+struct course_state {
+  course_status status = course_status::undefined;
+  std::string name;
+  int capacity = 0;
+  std::set<std::string> students;  // the ids of the students subscribed
+  friend bool operator==(const course_state&, const course_state&) = default;
+};
+
+// One course; the id in commands and events is routed by courses(), not checked here.
+// [docs:course]
+struct course {
+  using command_type = course_command;
+  using event_type = course_event;
+  using state_type = course_state;
+  using error_type = course_error;
+  using result = decider::decision<course_event, course_error>;
+  using events = std::vector<course_event>;
+
+  [[nodiscard]] course_state initial_state() const { return {}; }
+
+  [[nodiscard]] result decide(const course_command& command, const course_state& s) const {
+    return decider::match(
+        command,
+        [&](const define_course& c) -> result {
+          if (s.status != course_status::undefined) {
+            return decider::refuse(course_error{course_already_defined{}});
+          }
+          if (c.capacity <= 0) {
+            return decider::refuse(course_error{capacity_not_positive{}});
+          }
+          return events{course_defined{c.course_id, c.name, c.capacity}};
+        },
+        [&](const change_capacity& c) -> result {
+          if (s.status != course_status::active) {
+            return decider::refuse(course_error{course_not_active{}});
+          }
+          if (c.capacity <= 0) {
+            return decider::refuse(course_error{capacity_not_positive{}});
+          }
+          if (c.capacity == s.capacity) {
+            return events{};  // nothing changes
+          }
+          // The course evolves on subscriptions, so it can keep its own promise: never more students than seats.
+          if (std::cmp_less(c.capacity, s.students.size())) {
+            return decider::refuse(course_error{capacity_below_subscriptions{s.students.size()}});
+          }
+          return events{course_capacity_changed{c.course_id, c.capacity}};
+        },
+        [&](const cancel_course& c) -> result {
+          if (s.status != course_status::active) {
+            return decider::refuse(course_error{course_not_active{}});
+          }
+          return events{course_cancelled{c.course_id}};
+        });
+  }
+
+  [[nodiscard]] course_state evolve(course_state s, const course_event& event) const {
+    if (is_terminal(s)) {
+      return s;
+    }
+    decider::match(
+        event,
+        [&](const course_defined& e) {
+          s.status = course_status::active;
+          s.name = e.name;
+          s.capacity = e.capacity;
+        },
+        [&](const course_capacity_changed& e) { s.capacity = e.capacity; },
+        [&](const course_cancelled&) { s.status = course_status::cancelled; },
+        [&](const student_subscribed& e) { s.students.insert(e.student_id); });
+    return s;
+  }
+
+  [[nodiscard]] bool is_terminal(const course_state& s) const { return s.status == course_status::cancelled; }
+};
+
+// The course's share of the subscription rule, on the course's own state: the reason to refuse, if any.
+inline std::optional<course_error> refuse_subscription(const course_state& s) {
+  if (s.status != course_status::active) {
+    return course_not_active{};
+  }
+  if (std::cmp_greater_equal(s.students.size(), s.capacity)) {
+    return course_full{};
+  }
+  return std::nullopt;
+}
+// [/docs:course]
+
+inline std::string course_id_of(const course_command& command) {
+  return std::visit([](const auto& c) { return c.course_id; }, command);
+}
+inline std::string course_id_of(const course_event& event) {
+  return std::visit([](const auto& e) { return e.course_id; }, event);
+}
+
+// Every course, one instance per id (see students()).
+inline auto courses() {
+  using keyed_command = decider::keyed<std::string, course_command>;
+  using keyed_event = decider::keyed<std::string, course_event>;
+  return decider::map_event(
+      decider::map_command<course_command>(decider::many<std::string>(course{}),
+                                           [](const course_command& c) { return keyed_command{course_id_of(c), c}; }),
+      [](const keyed_event& e) { return e.value; },
+      [](const course_event& e) { return keyed_event{course_id_of(e), e}; });
+}
+
+// Students and courses side by side, plus the one decision that needs both: subscribe.
+// combine() gives each part only its own state and decides a shared command in every part that owns it
+// (events concatenated), so a subscribe owned by both sides would record the fact twice. Instead the
+// registration owns subscribe and asks each side for its share of the rule, over the combined state,
+// in one decision; the single student_subscribed it decides is delivered to both sides by combine's evolve.
+// [docs:registration]
+class registration {
+ public:
+  using parts_type = decltype(decider::combine(students(), courses()));
+  using command_type = std::variant<register_student, rename_student, unsubscribe_student, define_course,
+                                    change_capacity, cancel_course, subscribe>;
+  using event_type = decider::event_of<parts_type>;
+  using state_type = decider::state_of<parts_type>;  // (students by id, courses by id)
+  using error_type = decider::error_of<parts_type>;
+  using result = decider::decision<event_type, error_type>;
+
+  [[nodiscard]] state_type initial_state() const { return parts_.initial_state(); }
+
+  [[nodiscard]] result decide(const command_type& command, const state_type& state) const {
+    return decider::match(
+        command, [&](const subscribe& c) { return decide_subscription(c, state); },
+        [&](const auto& owned_by_one_side) -> result { return parts_.decide(owned_by_one_side, state); });
+  }
+
+  [[nodiscard]] state_type evolve(state_type state, const event_type& event) const {
+    return parts_.evolve(std::move(state), event);
+  }
+
+ private:
+  [[nodiscard]] result decide_subscription(const subscribe& c, const state_type& state) const {
+    if (auto refusal = refuse_subscription(instance(std::get<0>(state), c.student_id), c.course_id)) {
+      return decider::refuse(widen(*refusal));
+    }
+    if (auto refusal = refuse_subscription(instance(std::get<1>(state), c.course_id))) {
+      return decider::refuse(widen(*refusal));
+    }
+    return std::vector<event_type>{student_subscribed{c.student_id, c.course_id}};
+  }
+
+  // An id never seen is in the initial state, which for student and course is the default one.
+  template <class State>
+  static State instance(const std::map<std::string, State>& all, const std::string& id) {
+    const auto at = all.find(id);
+    return at == all.end() ? State{} : at->second;
+  }
+
+  template <class Error>
+  static error_type widen(const Error& error) {
+    return std::visit([](const auto& e) { return error_type{e}; }, error);
+  }
+
+  parts_type parts_ = decider::combine(students(), courses());
+};
+// [/docs:registration]
+
+using command = registration::command_type;
+using event = registration::event_type;
+using state = registration::state_type;
+using error = registration::error_type;
+
+// The invariants, as predicates over a reachable state and the events that reached it. The property tests
+// and the example program check them after every command of random command sequences.
+namespace checks {
+
+// [docs:seats]
+// No course ever holds more subscriptions than its capacity. The capacity is the current one: it may change,
+// but never below the subscriptions already taken. Decided events are counted, so a double subscription
+// would count twice.
+inline bool seats_respected(const state& s, const std::vector<event>& events) {
+  std::map<std::string, std::size_t> taken;
+  for (const auto& e : events) {
+    if (const auto* sub = std::get_if<student_subscribed>(&e)) {
+      ++taken[sub->course_id];
+    }
+  }
+  for (const auto& [course_id, count] : taken) {
+    const auto at = std::get<1>(s).find(course_id);
+    if (at == std::get<1>(s).end() || std::cmp_greater(count, at->second.capacity)) {
+      return false;
+    }
+  }
+  return true;
+}
+// [/docs:seats]
+
+// No student ever takes more than five courses.
+inline bool at_most_five_courses(const state&, const std::vector<event>& events) {
+  std::map<std::string, std::size_t> taken;
+  for (const auto& e : events) {
+    if (const auto* sub = std::get_if<student_subscribed>(&e);
+        sub && ++taken[sub->student_id] > max_courses_per_student) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// No student is subscribed twice to one course.
+inline bool no_double_subscription(const state&, const std::vector<event>& events) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& e : events) {
+    if (const auto* sub = std::get_if<student_subscribed>(&e);
+        sub && !seen.emplace(sub->student_id, sub->course_id).second) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Only an active student joins, and only an active course: replaying the history, every subscription finds
+// its student registered and not unsubscribed, and its course defined and not cancelled.
+inline bool only_active_parties_subscribe(const state&, const std::vector<event>& events) {
+  const registration r;
+  auto replayed = r.initial_state();
+  for (const auto& e : events) {
+    if (const auto* sub = std::get_if<student_subscribed>(&e)) {
+      const auto student_at = std::get<0>(replayed).find(sub->student_id);
+      const auto course_at = std::get<1>(replayed).find(sub->course_id);
+      if (student_at == std::get<0>(replayed).end() || student_at->second.status != student_status::active ||
+          course_at == std::get<1>(replayed).end() || course_at->second.status != course_status::active) {
+        return false;
+      }
+    }
+    replayed = r.evolve(std::move(replayed), e);
+  }
+  return true;
+}
+
+// The one subscription event reaches both sides: a student lists a course exactly when the course lists them.
+inline bool both_sides_agree(const state& s) {
+  std::set<std::pair<std::string, std::string>> by_students;
+  std::set<std::pair<std::string, std::string>> by_courses;
+  for (const auto& [student_id, st] : std::get<0>(s)) {
+    for (const auto& course_id : st.courses) {
+      by_students.emplace(student_id, course_id);
+    }
+  }
+  for (const auto& [course_id, co] : std::get<1>(s)) {
+    for (const auto& student_id : co.students) {
+      by_courses.emplace(student_id, course_id);
+    }
+  }
+  return by_students == by_courses;
+}
+
+}  // namespace checks
+}  // namespace learning

@@ -1,0 +1,103 @@
+// decider/extend.hpp — extend<Command>(d, decide_fn): a decider that also decides Command over d's whole state.
+// This is how a rule that spans the parts of a combination is written without changing the parts: the parts keep
+// their own commands and rules, and the new command sees every part's state at once and decides events that
+// the parts then evolve on (an event type shared by several parts reaches each of them).
+#pragma once
+
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "decider/concepts.hpp"
+#include "decider/detail/type_list.hpp"
+
+namespace decider {
+
+namespace detail {
+template <class F, class Command, class State>
+using extension_result = std::remove_cvref_t<std::invoke_result_t<const F&, const Command&, const State&>>;
+}  // namespace detail
+
+template <class Command, class D, class F>
+class extended {
+  using extension = detail::extension_result<F, Command, state_of<D>>;
+  using extension_error = typename extension::error_type;
+
+ public:
+  using command_type = detail::flat_variant_t<command_of<D>, Command>;
+  using event_type = event_of<D>;
+  using state_type = state_of<D>;
+  using error_type = detail::flat_variant_t<error_of<D>, extension_error>;
+
+  constexpr extended(D inner, F decide_fn) : inner_(std::move(inner)), decide_(std::move(decide_fn)) {}
+
+  [[nodiscard]] constexpr const D& inner() const noexcept { return inner_; }
+  [[nodiscard]] constexpr state_type initial_state() const { return inner_.initial_state(); }
+
+  // A command of the extension is decided by decide_fn (even if d also owns it); any other by d.
+  [[nodiscard]] decision<event_type, error_type> decide(const command_type& command, const state_type& state) const {
+    return std::visit([&](const auto& alternative) { return decide_alternative(alternative, state); }, command);
+  }
+
+  [[nodiscard]] constexpr state_type evolve(state_type state, const event_type& event) const {
+    return inner_.evolve(std::move(state), event);
+  }
+
+  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
+    requires has_terminal<D>
+  {
+    return inner_.is_terminal(state);
+  }
+
+ private:
+  using result = decision<event_type, error_type>;
+
+  template <class Decided>
+  static result widen_result(Decided&& decided) {
+    using decided_error = typename std::remove_cvref_t<Decided>::error_type;
+    if constexpr (!std::is_same_v<decided_error, never>) {
+      if (!decided.has_value()) {
+        return result(unexpected<error_type>(detail::widen<error_type>(std::move(decided).error())));
+      }
+    }
+    std::vector<event_type> events;
+    events.reserve(decided->size());
+    for (auto& event : *decided) {
+      events.push_back(detail::widen<event_type>(std::move(event)));
+    }
+    return result(std::move(events));
+  }
+
+  template <class C>
+  result decide_alternative(const C& command, const state_type& state) const {
+    if constexpr (detail::contains_v<C, detail::alternatives_t<Command>>) {
+      return widen_result(decide_(detail::embed<Command>(command), state));
+    } else {
+      return widen_result(inner_.decide(detail::embed<command_of<D>>(command), state));
+    }
+  }
+
+  D inner_;
+  [[no_unique_address]] F decide_;
+};
+
+template <class Command>
+struct extend_fn {
+  // extend<Command>(d, decide_fn): decide_fn is (const Command&, const state_type&) -> decision<Events, Error>,
+  // where every event decide_fn returns is one of d's event types.
+  template <class D, class F>
+  [[nodiscard]] constexpr auto operator()(D inner, F decide_fn) const {
+    if constexpr (!detail::check_decider<D>()) {
+      return;
+    } else {
+      static_assert(std::is_invocable_v<const F&, const Command&, const state_of<D>&>,
+                    "decider::extend: decide_fn must be callable as (const Command&, const state_type&).");
+      return extended<Command, D, F>(std::move(inner), std::move(decide_fn));
+    }
+  }
+};
+template <class Command>
+inline constexpr extend_fn<Command> extend{};
+
+}  // namespace decider
