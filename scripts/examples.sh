@@ -8,7 +8,7 @@ cmake --preset examples
 cmake --build --preset examples
 status=0
 for example in build/examples/examples/*/decider_example_*; do
-  [ -x "$example" ] || continue
+  [ -f "$example" ] && [ -x "$example" ] || continue
   echo
   echo "=== $(basename "$example")"
   "$example" || status=1
