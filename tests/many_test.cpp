@@ -43,3 +43,45 @@ TEST_CASE("step results over a map state compare with == (no constexpr requireme
   CHECK(*once == *again);
   CHECK(once->state.at("a") == counter::state{1, true});
 }
+
+namespace many_test {
+// Commands and events that carry their own id, as they do on the wire.
+struct add {
+  std::string id;
+  int n = 0;
+  friend bool operator==(const add&, const add&) = default;
+};
+struct added {
+  std::string id;
+  int n = 0;
+  friend bool operator==(const added&, const added&) = default;
+};
+struct tally {
+  using command_type = add;
+  using event_type = added;
+  using state_type = int;
+  using error_type = decider::never;
+  [[nodiscard]] int initial_state() const { return 0; }
+  [[nodiscard]] decider::decision<added, decider::never> decide(const add& c, const int&) const {
+    return std::vector<added>{{c.id, c.n}};
+  }
+  [[nodiscard]] int evolve(int s, const added& e) const { return s + e.n; }
+};
+}  // namespace many_test
+
+TEST_CASE("many<Key>(d, key_of) addresses instances by the id commands and events carry", "[many]") {
+  using namespace many_test;
+  // [docs:many-key-of]
+  const auto tallies = decider::many<std::string>(tally{}, [](const auto& message) { return message.id; });
+  // [/docs:many-key-of]
+  using tallies_type = std::remove_const_t<decltype(tallies)>;
+  STATIC_REQUIRE(decider::decider<tallies_type>);
+  STATIC_REQUIRE(std::is_same_v<tallies_type::command_type, add>);
+  STATIC_REQUIRE(std::is_same_v<tallies_type::event_type, added>);
+  auto r = decider::step(tallies, tallies.initial_state(), add{"x", 2});
+  REQUIRE(r.has_value());
+  CHECK(r->events == std::vector<added>{{"x", 2}});
+  const auto s = decider::fold(tallies, r->state, std::vector<added>{{"y", 5}, {"x", 1}});
+  CHECK(s == std::map<std::string, int>{{"x", 3}, {"y", 5}});
+  CHECK(tallies.instance(s, "z") == 0);
+}

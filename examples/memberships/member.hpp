@@ -13,7 +13,6 @@
 
 #include "decider/concepts.hpp"
 #include "decider/many.hpp"
-#include "decider/map.hpp"
 #include "decider/visit.hpp"
 
 namespace memberships {
@@ -133,13 +132,7 @@ inline std::string member_id_of(const member_event& event) {
 // Every member, one instance per member id; commands and events carry the id as a field.
 // [docs:members]
 inline auto members(yearly_rule rule = yearly_rule::one_per_year) {
-  using keyed_command = decider::keyed<std::string, member_command>;
-  using keyed_event = decider::keyed<std::string, member_event>;
-  return decider::map_event(
-      decider::map_command<member_command>(decider::many<std::string>(member{rule}),
-                                           [](const member_command& c) { return keyed_command{member_id_of(c), c}; }),
-      [](const keyed_event& e) { return e.value; },
-      [](const member_event& e) { return keyed_event{member_id_of(e), e}; });
+  return decider::many<std::string>(member{rule}, [](const auto& message) { return member_id_of(message); });
 }
 // [/docs:members]
 

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "decider/combine.hpp"
+#include "decider/extend.hpp"
 #include "decider/concepts.hpp"
 #include "decider/many.hpp"
-#include "decider/map.hpp"
 #include "decider/visit.hpp"
 #include "student_course/student.hpp"
 
@@ -174,67 +174,39 @@ inline std::string course_id_of(const course_event& event) {
 
 // Every course, one instance per id (see students()).
 inline auto courses() {
-  using keyed_command = decider::keyed<std::string, course_command>;
-  using keyed_event = decider::keyed<std::string, course_event>;
-  return decider::map_event(
-      decider::map_command<course_command>(decider::many<std::string>(course{}),
-                                           [](const course_command& c) { return keyed_command{course_id_of(c), c}; }),
-      [](const keyed_event& e) { return e.value; },
-      [](const course_event& e) { return keyed_event{course_id_of(e), e}; });
+  return decider::many<std::string>(course{}, [](const auto& message) { return course_id_of(message); });
 }
 
 // Students and courses side by side, plus the one decision that needs both: subscribe.
 // combine() gives each part only its own state and decides a shared command in every part that owns it
-// (events concatenated), so a subscribe owned by both sides would record the fact twice. Instead the
-// registration owns subscribe and asks each side for its share of the rule, over the combined state,
-// in one decision; the single student_subscribed it decides is delivered to both sides by combine's evolve.
+// (events concatenated), so a subscribe owned by both sides would record the fact twice. Instead
+// decider::extend adds subscribe on top of the combination: it sees both sides' states, asks each side for its
+// share of the rule, and decides one student_subscribed, which combine's evolve delivers to both sides.
 // [docs:registration]
-class registration {
- public:
-  using parts_type = decltype(decider::combine(students(), courses()));
-  using command_type = std::variant<register_student, rename_student, unsubscribe_student, define_course,
-                                    change_capacity, cancel_course, subscribe>;
-  using event_type = decider::event_of<parts_type>;
-  using state_type = decider::state_of<parts_type>;  // (students by id, courses by id)
-  using error_type = decider::error_of<parts_type>;
-  using result = decider::decision<event_type, error_type>;
+using school_parts = decltype(decider::combine(students(), courses()));  // state: (students, courses) by id
 
-  [[nodiscard]] state_type initial_state() const { return parts_.initial_state(); }
+struct subscription_rule {
+  using result = decider::decision<decider::event_of<school_parts>, decider::error_of<school_parts>>;
 
-  [[nodiscard]] result decide(const command_type& command, const state_type& state) const {
-    return decider::match(
-        command, [&](const subscribe& c) { return decide_subscription(c, state); },
-        [&](const auto& owned_by_one_side) -> result { return parts_.decide(owned_by_one_side, state); });
-  }
-
-  [[nodiscard]] state_type evolve(state_type state, const event_type& event) const {
-    return parts_.evolve(std::move(state), event);
-  }
-
- private:
-  [[nodiscard]] result decide_subscription(const subscribe& c, const state_type& state) const {
-    if (auto refusal = refuse_subscription(instance(std::get<0>(state), c.student_id), c.course_id)) {
+  [[nodiscard]] result operator()(const subscribe& c, const decider::state_of<school_parts>& state) const {
+    const auto& [all_students, all_courses] = state;
+    if (auto refusal = refuse_subscription(students().instance(all_students, c.student_id), c.course_id)) {
       return decider::refuse(widen(*refusal));
     }
-    if (auto refusal = refuse_subscription(instance(std::get<1>(state), c.course_id))) {
+    if (auto refusal = refuse_subscription(courses().instance(all_courses, c.course_id))) {
       return decider::refuse(widen(*refusal));
     }
-    return std::vector<event_type>{student_subscribed{c.student_id, c.course_id}};
-  }
-
-  // An id never seen is in the initial state, which for student and course is the default one.
-  template <class State>
-  static State instance(const std::map<std::string, State>& all, const std::string& id) {
-    const auto at = all.find(id);
-    return at == all.end() ? State{} : at->second;
+    return std::vector<decider::event_of<school_parts>>{student_subscribed{c.student_id, c.course_id}};
   }
 
   template <class Error>
-  static error_type widen(const Error& error) {
-    return std::visit([](const auto& e) { return error_type{e}; }, error);
+  static decider::error_of<school_parts> widen(const Error& error) {
+    return std::visit([](const auto& e) { return decider::error_of<school_parts>{e}; }, error);
   }
+};
 
-  parts_type parts_ = decider::combine(students(), courses());
+struct registration : decider::extended<subscribe, school_parts, subscription_rule> {
+  registration() : extended(decider::combine(students(), courses()), subscription_rule{}) {}
 };
 // [/docs:registration]
 

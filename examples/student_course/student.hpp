@@ -14,7 +14,6 @@
 
 #include "decider/concepts.hpp"
 #include "decider/many.hpp"
-#include "decider/map.hpp"
 #include "decider/visit.hpp"
 
 namespace learning {
@@ -186,18 +185,11 @@ inline std::string student_id_of(const student_event& event) {
   return std::visit([](const auto& e) { return e.student_id; }, event);
 }
 
-// Every student, one instance per id: many<std::string> keeps the instances, the two maps let commands and
-// events carry their id as a field (as they travel) instead of in a keyed<> wrapper.
+// Every student, one instance per id: commands and events carry the student id as a field (as they travel),
+// and many<std::string>(d, key_of) reads it to address the instance.
 // [docs:students]
 inline auto students() {
-  using keyed_command = decider::keyed<std::string, student_command>;
-  using keyed_event = decider::keyed<std::string, student_event>;
-  return decider::map_event(
-      decider::map_command<student_command>(
-          decider::many<std::string>(student{}),
-          [](const student_command& c) { return keyed_command{student_id_of(c), c}; }),
-      [](const keyed_event& e) { return e.value; },
-      [](const student_event& e) { return keyed_event{student_id_of(e), e}; });
+  return decider::many<std::string>(student{}, [](const auto& message) { return student_id_of(message); });
 }
 // [/docs:students]
 
