@@ -35,6 +35,7 @@ rc::Gen<post> posts() {
   return rc::gen::apply(make, amounts(), account_names(), account_names());
 }
 
+// [docs:generator]
 rc::Gen<ledger_command> ledger_commands() { return decider::testing::gen::keyed(transaction_ids(), posts()); }
 
 rc::Gen<ledger_event> ledger_events() {
@@ -44,6 +45,7 @@ rc::Gen<ledger_event> ledger_events() {
                                    rc::gen::apply(credited, account_names(), amounts()));
   return decider::testing::gen::keyed(transaction_ids(), legs);
 }
+// [/docs:generator]
 
 // [docs:zero-sum]
 // Credits minus debits over all accounts, from the raw events.
@@ -102,9 +104,11 @@ bool screens_equal_postings(const std::vector<ledger_event>& events) {
 
 }  // namespace
 
+// [docs:check-zero-sum]
 TEST_CASE("transactions: the postings sum to zero in every reachable state", "[example][transactions]") {
   REQUIRE(check_invariant("transactions: postings sum to zero", ledger(), ledger_commands(), postings_sum_to_zero));
 }
+// [/docs:check-zero-sum]
 
 TEST_CASE("transactions: the account screens equal the fold of the postings", "[example][transactions]") {
   REQUIRE(check_invariant(

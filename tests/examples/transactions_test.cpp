@@ -88,6 +88,7 @@ TEST_CASE("transactions: a large transfer asks for a fee, a fee does not", "[exa
   given(large_transfer_fee()).when(ledger_event{"t9/fee", account_debited{"alice", 500'000}}).then();
 }
 
+// [docs:orchestrate-fee]
 TEST_CASE("transactions: orchestrate posts the transfer and its fee together, or nothing", "[example][transactions]") {
   const auto run = decider::orchestrate(ledger(), large_transfer_fee(), ledger_state{},
                                         ledger_command{"t1", post{100'000, "a", "b"}});
@@ -105,3 +106,4 @@ TEST_CASE("transactions: orchestrate posts the transfer and its fee together, or
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error() == decider::orchestration_error<decltype(ledger())>{already_posted{}});
 }
+// [/docs:orchestrate-fee]
