@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "decider/concepts.hpp"
+#include "decider/detail/adapt.hpp"
 #include "decider/detail/type_list.hpp"
 
 namespace decider {
@@ -20,7 +21,7 @@ using extension_result = std::remove_cvref_t<std::invoke_result_t<const F&, cons
 }  // namespace detail
 
 template <class Command, class D, class F>
-class extended {
+class extended : public detail::wrapped<D> {
   using extension = detail::extension_result<F, Command, state_of<D>>;
   using extension_error = typename extension::error_type;
 
@@ -30,55 +31,24 @@ class extended {
   using state_type = state_of<D>;
   using error_type = detail::flat_variant_t<error_of<D>, extension_error>;
 
-  constexpr extended(D inner, F decide_fn) : inner_(std::move(inner)), decide_(std::move(decide_fn)) {}
-
-  [[nodiscard]] constexpr const D& inner() const noexcept { return inner_; }
-  [[nodiscard]] constexpr state_type initial_state() const { return inner_.initial_state(); }
+  constexpr extended(D inner, F decide_fn) : detail::wrapped<D>(std::move(inner)), decide_(std::move(decide_fn)) {}
 
   // A command of the extension is decided by decide_fn (even if d also owns it); any other by d.
   [[nodiscard]] decision<event_type, error_type> decide(const command_type& command, const state_type& state) const {
     return std::visit([&](const auto& alternative) { return decide_alternative(alternative, state); }, command);
   }
 
-  [[nodiscard]] constexpr state_type evolve(state_type state, const event_type& event) const {
-    return inner_.evolve(std::move(state), event);
-  }
-
-  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
-    requires has_terminal<D>
-  {
-    return inner_.is_terminal(state);
-  }
-
  private:
-  using result = decision<event_type, error_type>;
-
-  template <class Decided>
-  static result widen_result(Decided&& decided) {
-    using decided_error = typename std::remove_cvref_t<Decided>::error_type;
-    if constexpr (!std::is_same_v<decided_error, never>) {
-      if (!decided.has_value()) {
-        return result(unexpected<error_type>(detail::widen<error_type>(std::move(decided).error())));
-      }
-    }
-    std::vector<event_type> events;
-    events.reserve(decided->size());
-    for (auto& event : *decided) {
-      events.push_back(detail::widen<event_type>(std::move(event)));
-    }
-    return result(std::move(events));
-  }
-
   template <class C>
-  result decide_alternative(const C& command, const state_type& state) const {
+  decision<event_type, error_type> decide_alternative(const C& command, const state_type& state) const {
     if constexpr (detail::contains_v<C, detail::alternatives_t<Command>>) {
-      return widen_result(decide_(detail::embed<Command>(command), state));
+      return detail::widen_decision<event_type, error_type>(decide_(detail::embed<Command>(command), state));
     } else {
-      return widen_result(inner_.decide(detail::embed<command_of<D>>(command), state));
+      return detail::widen_decision<event_type, error_type>(
+          this->inner_.decide(detail::embed<command_of<D>>(command), state));
     }
   }
 
-  D inner_;
   [[no_unique_address]] F decide_;
 };
 

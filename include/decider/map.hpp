@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "decider/concepts.hpp"
+#include "decider/detail/adapt.hpp"
 
 namespace decider {
 
@@ -33,30 +34,21 @@ inline constexpr bool is_optional_v<std::optional<T>> = true;
 }  // namespace detail
 
 template <class NewCommand, class D, class F>
-class command_mapped {
+class command_mapped : public detail::wrapped<D> {
  public:
   using command_type = NewCommand;
   using event_type = event_of<D>;
   using state_type = state_of<D>;
   using error_type = error_of<D>;
 
-  constexpr command_mapped(D inner, F to_inner) : inner_(std::move(inner)), to_inner_(std::move(to_inner)) {}
+  constexpr command_mapped(D inner, F to_inner)
+      : detail::wrapped<D>(std::move(inner)), to_inner_(std::move(to_inner)) {}
 
-  [[nodiscard]] constexpr state_type initial_state() const { return inner_.initial_state(); }
   [[nodiscard]] decision<event_type, error_type> decide(const NewCommand& command, const state_type& state) const {
-    return inner_.decide(to_inner_(command), state);
-  }
-  [[nodiscard]] constexpr state_type evolve(state_type state, const event_type& event) const {
-    return inner_.evolve(std::move(state), event);
-  }
-  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
-    requires has_terminal<D>
-  {
-    return inner_.is_terminal(state);
+    return this->inner_.decide(to_inner_(command), state);
   }
 
  private:
-  D inner_;
   [[no_unique_address]] F to_inner_;
 };
 
@@ -145,35 +137,25 @@ class state_mapped : public detail::decider_types<D> {
 };
 
 template <class D, class F>
-class error_mapped {
+class error_mapped : public detail::wrapped<D> {
  public:
   using command_type = command_of<D>;
   using event_type = event_of<D>;
   using state_type = state_of<D>;
   using error_type = std::remove_cvref_t<std::invoke_result_t<const F&, error_of<D>>>;
 
-  constexpr error_mapped(D inner, F to_new) : inner_(std::move(inner)), to_new_(std::move(to_new)) {}
+  constexpr error_mapped(D inner, F to_new) : detail::wrapped<D>(std::move(inner)), to_new_(std::move(to_new)) {}
 
-  [[nodiscard]] constexpr state_type initial_state() const { return inner_.initial_state(); }
   [[nodiscard]] decision<event_type, error_type> decide(const command_type& command, const state_type& state) const {
     using result = decision<event_type, error_type>;
-    auto decided = inner_.decide(command, state);
+    auto decided = this->inner_.decide(command, state);
     if (!decided.has_value()) {
       return result(unexpected<error_type>(to_new_(std::move(decided).error())));
     }
     return result(std::move(*decided));
   }
-  [[nodiscard]] constexpr state_type evolve(state_type state, const event_type& event) const {
-    return inner_.evolve(std::move(state), event);
-  }
-  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
-    requires has_terminal<D>
-  {
-    return inner_.is_terminal(state);
-  }
 
  private:
-  D inner_;
   [[no_unique_address]] F to_new_;
 };
 

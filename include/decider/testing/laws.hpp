@@ -13,6 +13,7 @@
 
 #include "decider/combine.hpp"
 #include "decider/concepts.hpp"
+#include "decider/detail/adapt.hpp"
 #include "decider/detail/type_list.hpp"
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
@@ -82,16 +83,7 @@ auto flatten_tuple(const T& value) {
 
 template <class Target, class Source>
 Target widen_decision(const Source& source) {
-  using events = typename Target::value_type;
-  using error = typename Target::error_type;
-  if (!source.has_value()) {
-    return Target(decider::unexpected<error>(decider::detail::widen<error>(source.error())));
-  }
-  events out;
-  for (const auto& e : *source) {
-    out.push_back(decider::detail::widen<typename events::value_type>(e));
-  }
-  return Target(std::move(out));
+  return decider::detail::widen_decision<typename Target::value_type::value_type, typename Target::error_type>(source);
 }
 
 }  // namespace detail
