@@ -13,11 +13,13 @@
 #include "activities/user.hpp"
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
+#include "common/report.hpp"
 #include "decider/testing/rapidcheck.hpp"
 
 namespace {
 
 using decider::testing::describe;
+using examples::show;
 using namespace activities;
 
 struct office {
@@ -27,16 +29,16 @@ struct office {
 
   void send(const std::string& user_id, command c) {
     const user_command keyed{user_id, std::move(c)};
-    std::cout << "> " << describe(keyed) << '\n';
+    std::cout << "> " << show(describe(keyed)) << '\n';
     // decide, then fold the decided events (decider::step does both, but its result type does not compile
     // with Clang 14 in C++20 mode for a std::map state such as many<>'s).
     const auto decided = everyone.decide(keyed, state);
     if (!decided) {
-      std::cout << "    refused: " << describe(decided.error()) << '\n';
+      std::cout << "    refused: " << show(describe(decided.error())) << '\n';
       return;
     }
     for (const auto& e : *decided) {
-      std::cout << "    " << describe(e) << '\n';
+      std::cout << "    " << show(describe(e)) << '\n';
     }
     state = decider::fold(everyone, std::move(state), *decided);
     events.insert(events.end(), decided->begin(), decided->end());
@@ -145,23 +147,12 @@ int main() {
             << a1.batched->version << '\n';
 
   std::cout << "\nChecking the invariants over random command sequences:\n";
-  const bool one_open = decider::testing::check_invariant("at most one open activity per user", users(),
-                                                          user_commands(), one_open_activity_per_user);
-  const bool final = decider::testing::check_invariant("no edit event after a batch event", users(), user_commands(),
-                                                       no_edit_after_batch);
-  const bool exact = decider::testing::check_invariant("batched version == activity version when batched", users(),
-                                                       user_commands(), batched_version_is_exact);
-
-  std::cout << '\n';
-  if (one_open) {
-    std::cout << "invariant: at most one open activity per user in every reachable state: holds\n";
-  }
-  if (final) {
-    std::cout << "invariant: no activity is edited after it was batched: holds\n";
-  }
-  if (exact) {
-    std::cout << "invariant: a batch records the version the activity was at when batched: holds\n";
-  }
+  const bool one_open = examples::report_invariant("at most one open activity per user in every reachable state",
+                                                   users(), user_commands(), one_open_activity_per_user);
+  const bool final = examples::report_invariant("no activity is edited after it was batched", users(), user_commands(),
+                                                no_edit_after_batch);
+  const bool exact = examples::report_invariant("a batch records the version the activity was at when batched",
+                                                users(), user_commands(), batched_version_is_exact);
   std::cout << "(Cross-user batching by global sequence number is the event store's part; see the doc.)\n";
   return one_open && final && exact ? EXIT_SUCCESS : EXIT_FAILURE;
 }

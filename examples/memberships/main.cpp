@@ -13,26 +13,19 @@
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
+#include "common/report.hpp"
 #include "memberships/member.hpp"
 
 using namespace memberships;
 using decider::testing::describe;
+using examples::show;
 
 namespace {
-
-std::string show(std::string text) {
-  for (auto at = text.find("memberships::"); at != std::string::npos; at = text.find("memberships::", at)) {
-    text.erase(at, 13);
-  }
-  return text;
-}
 
 // Decides one command on the state so far and prints it; returns whether the outcome is the expected one.
 template <class D>
 bool run(const D& d, state& now, std::vector<member_event>& history, const add_membership& c,
          const std::optional<member_error>& refusal = std::nullopt) {
-  // decide + fold rather than decider::step: with Clang 14 in C++20, step_result's constexpr operator== does not
-  // compile when the state is a std::map (as it is here).
   const auto decided = d.decide(member_command{c}, now);
   std::cout << "  " << show(describe(c)) << "\n      -> ";
   if (decided.has_value()) {
@@ -66,12 +59,7 @@ rc::Gen<member_command> random_commands() {
 
 template <class D, class Invariant>
 bool check(const std::string& sentence, const D& d, Invariant invariant) {
-  std::cout << std::flush;  // rapidcheck reports on stderr
-  const bool holds = decider::testing::check_invariant(sentence, d, random_commands(), invariant);
-  if (holds) {
-    std::cout << "invariant: " << sentence << ": holds\n";
-  }
-  return holds;
+  return examples::report_invariant(sentence, d, random_commands(), std::move(invariant));
 }
 
 }  // namespace

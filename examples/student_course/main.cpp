@@ -12,20 +12,15 @@
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
+#include "common/report.hpp"
 #include "student_course/course.hpp"
 #include "student_course/student.hpp"
 
 using namespace learning;
 using decider::testing::describe;
+using examples::show;
 
 namespace {
-
-std::string show(std::string text) {
-  for (auto at = text.find("learning::"); at != std::string::npos; at = text.find("learning::", at)) {
-    text.erase(at, 10);
-  }
-  return text;
-}
 
 // Runs the story one command at a time from the state so far, printing each outcome; remembers whether any
 // outcome differed from the one the story expects.
@@ -69,12 +64,7 @@ rc::Gen<command> random_commands() {
 
 template <class Invariant>
 bool check(const std::string& sentence, Invariant invariant) {
-  std::cout << std::flush;  // rapidcheck reports on stderr
-  const bool holds = decider::testing::check_invariant(sentence, registration{}, random_commands(), invariant);
-  if (holds) {
-    std::cout << "invariant: " << sentence << ": holds\n";
-  }
-  return holds;
+  return examples::report_invariant(sentence, registration{}, random_commands(), std::move(invariant));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "decider/fold.hpp"
 #include "decider/orchestrate.hpp"
 #include "decider/testing/print.hpp"
+#include "common/report.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "transactions/accounts.hpp"
 #include "transactions/transaction.hpp"
@@ -21,6 +22,7 @@
 namespace {
 
 using decider::testing::describe;
+using examples::show;
 using namespace transactions;
 
 std::string money(cents amount) {
@@ -38,28 +40,28 @@ struct books {
   std::vector<ledger_event> events;
 
   void post(const ledger_command& command) {
-    std::cout << "> " << describe(command) << '\n';
+    std::cout << "> " << show(describe(command)) << '\n';
     auto result = decider::step(transactions, state, command);
     if (!result) {
-      std::cout << "    refused: " << describe(result.error()) << '\n';
+      std::cout << "    refused: " << show(describe(result.error())) << '\n';
       return;
     }
     for (const auto& e : result->events) {
-      std::cout << "    " << describe(e) << '\n';
+      std::cout << "    " << show(describe(e)) << '\n';
     }
     state = std::move(result->state);
     events.insert(events.end(), result->events.begin(), result->events.end());
   }
 
   void post_with_fee(const ledger_command& command) {
-    std::cout << "> " << describe(command) << "  (with the large-transfer fee process)\n";
+    std::cout << "> " << show(describe(command)) << "  (with the large-transfer fee process)\n";
     auto run = decider::orchestrate(transactions, large_transfer_fee(), state, command);
     if (!run) {
-      std::cout << "    refused: " << describe(run.error()) << '\n';
+      std::cout << "    refused: " << show(describe(run.error())) << '\n';
       return;
     }
     for (const auto& e : run->events) {
-      std::cout << "    " << describe(e) << '\n';
+      std::cout << "    " << show(describe(e)) << '\n';
     }
     if (run->commands > 1) {
       std::cout << "    (the process added " << run->commands - 1 << " command(s); all events append together)\n";
@@ -143,10 +145,10 @@ int main() {
   }
 
   std::cout << "\nChecking the invariants over random command sequences:\n";
-  const bool balanced =
-      decider::testing::check_invariant("postings sum to zero", ledger(), ledger_commands(), books_balance);
-  const bool views = decider::testing::check_invariant("account views equal the fold of the postings", ledger(),
-                                                       ledger_commands(), screens_match_postings);
+  const bool balanced = examples::report_invariant("the postings sum to zero in every reachable state", ledger(),
+                                                   ledger_commands(), books_balance);
+  const bool views = examples::report_invariant("the account views equal the fold of the postings", ledger(),
+                                                ledger_commands(), screens_match_postings);
   const bool fees = rc::check("orchestrated fee runs also sum to zero", [] {
     const auto commands = *rc::gen::container<std::vector<ledger_command>>(ledger_commands());
     auto state = ledger().initial_state();
@@ -160,13 +162,6 @@ int main() {
     }
   });
 
-  std::cout << '\n';
-  if (balanced) {
-    std::cout << "invariant: the postings sum to zero in every reachable state: holds\n";
-  }
-  if (views) {
-    std::cout << "invariant: the account views equal the fold of the postings: holds\n";
-  }
   if (fees) {
     std::cout << "invariant: with the fee process, every orchestrated run still sums to zero: holds\n";
   }
