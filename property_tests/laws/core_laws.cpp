@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "decider/combine.hpp"
+#include "decider/extend.hpp"
 #include "decider/make.hpp"
 #include "decider/many.hpp"
 #include "decider/map.hpp"
@@ -63,6 +64,36 @@ TEST_CASE("laws: mapped deciders", "[laws][map]") {
       counter::bounded_counter{}, [](const counter::state& s) { return std::pair<int, bool>{s.value, s.open}; },
       [](const std::pair<int, bool>& p) { return counter::state{p.first, p.second}; });
   REQUIRE(check_laws("map_state(counter)", state_as_pair, generators::counter_commands()));
+}
+
+TEST_CASE("laws: map_command and map_event", "[laws][map]") {
+  const auto doubled = decider::map_command<int>(counter::bounded_counter{}, [](int by) {
+    return by < 0 ? counter::command{counter::finish{}} : counter::command{counter::increment{2 * by}};
+  });
+  REQUIRE(check_laws("map_command(counter)", doubled, rc::gen::inRange(-3, 30)));
+  const auto as_numbers = decider::map_event(
+      counter::bounded_counter{},
+      [](const counter::event& e) { return std::holds_alternative<counter::finished>(e) ? -1 : std::get<0>(e).by; },
+      [](int n) { return n < 0 ? counter::event{counter::finished{}} : counter::event{counter::incremented{n}}; });
+  REQUIRE(check_laws("map_event(counter)", as_numbers, generators::counter_commands()));
+}
+
+TEST_CASE("laws: extend over a combination", "[laws][extend]") {
+  struct note_value {};
+  using parts = decider::combined_decider<counter::bounded_counter, audit::log>;
+  const auto with_note = decider::extend<note_value>(
+      decider::combine(counter::bounded_counter{}, audit::log{}),
+      [](const note_value&, const parts::state_type& s) -> decider::decision<audit::noted, audit::log_sealed> {
+        if (std::get<1>(s).sealed) {
+          return decider::refuse(audit::log_sealed{});
+        }
+        return std::vector<audit::noted>{{std::to_string(std::get<0>(s).value)}};
+      });
+  using command = decltype(with_note)::command_type;
+  const auto commands = rc::gen::oneOf(decider::testing::gen::widened<command>(generators::counter_commands()),
+                                       decider::testing::gen::widened<command>(generators::audit_commands()),
+                                       rc::gen::just(command{note_value{}}));
+  REQUIRE(check_laws("extend(combine(counter, audit))", with_note, commands));
 }
 
 TEST_CASE("laws: views, alone and combined", "[laws][view]") {
