@@ -106,3 +106,24 @@ TEST_CASE("laws: views, alone and combined", "[laws][view]") {
   REQUIRE(check_view_laws("combine(total, counter) as a view", with_counter, generators::counter_events()));
   // [/docs:check-view-laws]
 }
+
+TEST_CASE("check_invariant runs histories of the requested length", "[testing][invariant]") {
+  // The counter nears its limit of 100 only after several increments: long histories always get there.
+  const auto always_increment =
+      rc::gen::map(rc::gen::inRange(1, 40), [](int by) { return counter::command{counter::increment{by}}; });
+  const auto lengths = decider::testing::gen::histories(always_increment, {.min = 3, .max = 5});
+  REQUIRE(rc::check("histories have the requested length", [=] {
+    const auto h = *lengths;
+    RC_ASSERT(h.size() >= 3u);
+    RC_ASSERT(h.size() <= 5u);
+  }));
+  const auto long_histories = decider::testing::gen::histories(always_increment, {.min = 200, .max = 300});
+  REQUIRE(rc::check("long histories reach the limit", [=] {
+    const auto t = decider::testing::run_commands(counter::bounded_counter{}, *long_histories);
+    RC_ASSERT(t.state.value > counter::limit - 40);
+  }));
+  REQUIRE(decider::testing::check_invariant("never above the limit, over long histories", counter::bounded_counter{},
+                                            always_increment,
+                                            [](const counter::state& s) { return s.value <= counter::limit; },
+                                            {.min = 200, .max = 300}));
+}

@@ -1,5 +1,6 @@
 // decider/testing/rapidcheck.hpp — property checks for a user's decider with rapidcheck:
-//   check_invariant("name", d, command_gen, invariant)   the invariant holds in every reachable state
+//   check_invariant("name", d, command_gen, invariant [, {.min = 50, .max = 200}])
+//                                                         the invariant holds in every reachable state
 //   check_laws("name", d, command_gen)                    the decider laws (fold, determinism, terminal, neutral)
 //   check_combine_laws("name", a, ga, b, gb, c, gc)       associativity and projection of combine
 //   check_view_laws("name", v, event_gen)                 the view laws
@@ -51,15 +52,15 @@ inline void require(const law_result& result) {
 
 template <class D, class Invariant>
 law_result invariant_holds(const trace<D>& t, std::size_t index, const Invariant& invariant) {
+  // The events accepted by the first `index` commands.
+  std::vector<event_of<D>> so_far;
+  for (std::size_t i = 0; i < index; ++i) {
+    if (t.decisions[i].has_value()) {
+      so_far.insert(so_far.end(), t.decisions[i]->begin(), t.decisions[i]->end());
+    }
+  }
   bool holds = false;
   if constexpr (std::is_invocable_r_v<bool, const Invariant&, const state_of<D>&, const std::vector<event_of<D>>&>) {
-    // The invariant also sees the events accepted so far.
-    std::vector<event_of<D>> so_far;
-    for (std::size_t i = 0; i < index; ++i) {
-      if (t.decisions[i].has_value()) {
-        so_far.insert(so_far.end(), t.decisions[i]->begin(), t.decisions[i]->end());
-      }
-    }
     holds = invariant(t.states[index], so_far);
   } else {
     static_assert(std::is_invocable_r_v<bool, const Invariant&, const state_of<D>&>,
@@ -70,17 +71,41 @@ law_result invariant_holds(const trace<D>& t, std::size_t index, const Invariant
   if (holds) {
     return law_result::ok();
   }
-  return law_result::broken("invariant broken after " + std::to_string(index) + " commands\n  state: " +
-                            describe(t.states[index]) + "\n  events: " + describe(t.events));
+  return law_result::broken("invariant broken after " + std::to_string(index) + " commands\n  state:  " +
+                            describe(t.states[index]) + "\n  events: " + describe(so_far));
 }
 
 }  // namespace detail
 
+// How long the generated command sequences are. By default rapidcheck's size decides (0 to 100, growing over
+// the run); rules that bite only after many commands (a sixth course, a full course) need longer histories.
+struct history_length {
+  std::size_t min = 0;
+  std::size_t max = 0;  // 0: let rapidcheck's size decide
+};
+
+namespace gen {
+
+// Command sequences of the given length (see history_length).
+template <class C>
+rc::Gen<std::vector<C>> histories(rc::Gen<C> commands, history_length length = {}) {
+  if (length.max == 0) {
+    return rc::gen::container<std::vector<C>>(std::move(commands));
+  }
+  return rc::gen::mapcat(rc::gen::inRange(length.min, length.max + 1), [commands](std::size_t n) {
+    return rc::gen::container<std::vector<C>>(n, commands);
+  });
+}
+
+}  // namespace gen
+
 // The invariant holds in the initial state and after every command of every generated sequence.
 template <class D, class Invariant>
-bool check_invariant(const std::string& name, const D& d, rc::Gen<command_of<D>> commands, Invariant invariant) {
+bool check_invariant(const std::string& name, const D& d, rc::Gen<command_of<D>> commands, Invariant invariant,
+                     history_length length = {}) {
+  const auto sequences = gen::histories(std::move(commands), length);
   return rc::check(name, [=] {
-    const auto sequence = *rc::gen::container<std::vector<command_of<D>>>(commands);
+    const auto sequence = *sequences;
     const auto t = run_commands(d, sequence);
     for (std::size_t i = 0; i < t.states.size(); ++i) {
       detail::require(detail::invariant_holds<D>(t, i, invariant));
