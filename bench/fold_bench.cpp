@@ -75,10 +75,18 @@ const std::vector<event>& events() {
     std::uniform_int_distribution<std::int64_t> amount(1, 1000);
     for (std::size_t i = 0; i < event_count; ++i) {
       switch (kind(random)) {
-        case 0: out.emplace_back(added{amount(random)}); break;
-        case 1: out.emplace_back(removed{amount(random)}); break;
-        case 2: out.emplace_back(deposited{amount(random)}); break;
-        default: out.emplace_back(withdrawn{amount(random)}); break;
+        case 0:
+          out.emplace_back(added{amount(random)});
+          break;
+        case 1:
+          out.emplace_back(removed{amount(random)});
+          break;
+        case 2:
+          out.emplace_back(deposited{amount(random)});
+          break;
+        default:
+          out.emplace_back(withdrawn{amount(random)});
+          break;
       }
     }
     return out;
@@ -104,15 +112,23 @@ void fold_handwritten(benchmark::State& state) {
     ledger l;
     for (const auto& e : all) {
       switch (e.index()) {
-        case 0: s.level += std::get<0>(e).quantity; ++s.moves; break;
-        case 1: s.level -= std::get<1>(e).quantity; ++s.moves; break;
+        case 0:
+          s.level += std::get<0>(e).quantity;
+          ++s.moves;
+          break;
+        case 1:
+          s.level -= std::get<1>(e).quantity;
+          ++s.moves;
+          break;
         case 2: {
           const auto cents = std::get<2>(e).cents;
           l.balance += cents;
           l.largest = cents > l.largest ? cents : l.largest;
           break;
         }
-        default: l.balance -= std::get<3>(e).cents; break;
+        default:
+          l.balance -= std::get<3>(e).cents;
+          break;
       }
     }
     benchmark::DoNotOptimize(s);

@@ -8,6 +8,7 @@
 
 #include "decider/fold.hpp"
 #include "decider/make.hpp"
+#include "decider/orchestrate.hpp"
 #include "support/audit.hpp"
 #include "support/counter.hpp"
 
@@ -21,7 +22,8 @@ TEST_CASE("combine flattens commands, events and errors into single variants", "
   STATIC_REQUIRE(std::is_same_v<command, std::variant<counter::increment, counter::finish, audit::note>>);
   STATIC_REQUIRE(std::is_same_v<event, std::variant<counter::incremented, counter::finished, audit::noted>>);
   STATIC_REQUIRE(std::is_same_v<both_type::state_type, std::tuple<counter::state, audit::state>>);
-  STATIC_REQUIRE(std::is_same_v<both_type::error_type, std::variant<counter::error, audit::empty_note, audit::log_sealed>>);
+  STATIC_REQUIRE(
+      std::is_same_v<both_type::error_type, std::variant<counter::error, audit::empty_note, audit::log_sealed>>);
   STATIC_REQUIRE(std::is_same_v<decltype(decider::combine(counter::bounded_counter{}, audit::log{})), both_type>);
   STATIC_REQUIRE(decider::decider<both_type>);
 }
@@ -50,7 +52,8 @@ TEST_CASE("combine routes each command to the part that owns it", "[combine]") {
 TEST_CASE("an event type shared by two parts is delivered to both", "[combine]") {
   // [docs:shared-event]
   const auto both = decider::combine(counter::bounded_counter{}, audit::log{});
-  const std::vector<event> history{counter::incremented{2}, audit::noted{"a"}, counter::finished{}, audit::noted{"late"}};
+  const std::vector<event> history{counter::incremented{2}, audit::noted{"a"}, counter::finished{},
+                                   audit::noted{"late"}};
   const auto s = decider::fold(both, history);
   CHECK(std::get<0>(s) == counter::state{2, false});
   CHECK(std::get<1>(s) == audit::state{{"a"}, true});
@@ -102,7 +105,46 @@ TEST_CASE("combine of views folds each part and offers no decide", "[combine][vi
   STATIC_REQUIRE(decider::view<decltype(both)>);
   STATIC_REQUIRE(!decider::decider<decltype(both)>);
   using ev = decltype(both)::event_type;
-  const std::vector<ev> history{counter::incremented{4}, audit::noted{"x"}, counter::incremented{1}, counter::finished{}};
+  const std::vector<ev> history{counter::incremented{4}, audit::noted{"x"}, counter::incremented{1},
+                                counter::finished{}};
   CHECK(decider::fold(both, history) == std::tuple<int, std::size_t>{5, 1});
   // [/docs:combine-views]
+}
+
+namespace combine_test {
+// A decider that cannot refuse: error_type is decider::never.
+template <int N>
+struct tally {
+  struct add {
+    int n = 0;
+  };
+  struct added {
+    int n = 0;
+    friend bool operator==(const added&, const added&) = default;
+  };
+  using command_type = add;
+  using event_type = added;
+  using state_type = int;
+  using error_type = decider::never;
+  [[nodiscard]] int initial_state() const { return 0; }
+  [[nodiscard]] decider::decision<added, decider::never> decide(const add& c, const int&) const {
+    return std::vector<added>{{c.n}};
+  }
+  [[nodiscard]] int evolve(int s, const added& e) const { return s + N * e.n; }
+};
+}  // namespace combine_test
+
+TEST_CASE("deciders that cannot refuse combine, nest and orchestrate", "[combine][never]") {
+  using namespace combine_test;
+  const auto nested = decider::combine(decider::combine(tally<1>{}, tally<2>{}), tally<3>{});
+  using nested_type = std::remove_const_t<decltype(nested)>;
+  STATIC_REQUIRE(std::is_same_v<nested_type::error_type, std::variant<decider::never>>);
+  auto r = decider::step(nested, nested.initial_state(), tally<3>::add{5});
+  REQUIRE(r.has_value());
+  CHECK(std::get<1>(r->state) == 15);
+  const auto quiet = decider::make_process<nested_type::event_type, nested_type::command_type>(
+      [](const nested_type::event_type&) { return std::vector<nested_type::command_type>{}; });
+  auto run = decider::orchestrate(nested, quiet, nested.initial_state(), tally<1>::add{1});
+  REQUIRE(run.has_value());
+  CHECK(run->commands == 1);
 }

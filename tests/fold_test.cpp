@@ -2,9 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <list>
-#include <vector>
-
 #include <range/v3/view/filter.hpp>
+#include <vector>
 
 #include "support/counter.hpp"
 

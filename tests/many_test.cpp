@@ -16,7 +16,8 @@ using evt = many_type::event_type;
 
 TEST_CASE("many<Key> keeps one independent instance per key", "[many]") {
   STATIC_REQUIRE(decider::decider<many_type>);
-  const std::vector<evt> history{{"a", counter::incremented{5}}, {"b", counter::incremented{1}}, {"a", counter::finished{}}};
+  const std::vector<evt> history{
+      {"a", counter::incremented{5}}, {"b", counter::incremented{1}}, {"a", counter::finished{}}};
   const auto s = decider::fold(counters, history);
   REQUIRE(s.size() == 2);
   CHECK(s.at("a") == counter::state{5, false});

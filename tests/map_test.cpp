@@ -22,8 +22,12 @@ std::optional<counter::event> from_wire(const wire_event& w) {
   return std::nullopt;
 }
 wire_event to_wire(const counter::event& e) {
-  return std::visit(decider::overloaded{[](const counter::incremented& i) { return wire_event{"incremented", i.by}; },
-                                        [](const counter::finished&) { return wire_event{"finished", 0}; }},
+  return std::visit(decider::overloaded{[](const counter::incremented& i) {
+                                          return wire_event{"incremented", i.by};
+                                        },
+                                        [](const counter::finished&) {
+                                          return wire_event{"finished", 0};
+                                        }},
                     e);
 }
 }  // namespace
@@ -54,8 +58,13 @@ TEST_CASE("map_event publishes another event type and skips events it cannot map
 TEST_CASE("map_state keeps the state as another type", "[map]") {
   // [docs:map-state]
   const auto d = decider::map_state(
-      counter::bounded_counter{}, [](const counter::state& s) { return std::pair<int, bool>{s.value, s.open}; },
-      [](const std::pair<int, bool>& p) { return counter::state{p.first, p.second}; });
+      counter::bounded_counter{},
+      [](const counter::state& s) {
+        return std::pair<int, bool>{s.value, s.open};
+      },
+      [](const std::pair<int, bool>& p) {
+        return counter::state{p.first, p.second};
+      });
   STATIC_REQUIRE(decider::decider<decltype(d)>);
   CHECK(decider::fold(d, std::vector<counter::event>{counter::incremented{3}}) == std::pair<int, bool>{3, true});
   CHECK(d.is_terminal({3, false}));

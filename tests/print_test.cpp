@@ -38,3 +38,17 @@ TEST_CASE("describe prefers operator<<, and prints variants, keyed values, maps 
   CHECK(describe(std::map<std::string, bool>{{"x", true}}) == R"([("x", true)])");
   CHECK(describe(color::red) == "print_test::color(2)");
 }
+
+namespace print_test {
+struct nine_fields {
+  int a, b, c, d, e, f, g, h, i;
+};
+struct with_base : empty_event {
+  int y = 0;
+};
+}  // namespace print_test
+
+TEST_CASE("describe falls back to the type name for aggregates it cannot print field by field", "[testing][print]") {
+  CHECK(describe(nine_fields{}) == "print_test::nine_fields{...}");
+  CHECK(describe(with_base{}) == "print_test::with_base{...}");
+}

@@ -63,7 +63,7 @@ TEST_CASE("processes: when(event).then(commands)", "[testing][process]") {
   // [docs:given-process]
   const auto closer = decider::make_process<event, command>([](const event& e) {
     return std::holds_alternative<incremented>(e) && std::get<incremented>(e).by > 10 ? std::vector<command>{finish{}}
-                                                                                       : std::vector<command>{};
+                                                                                      : std::vector<command>{};
   });
   given(closer).when(incremented{11}).then(finish{});
   given(closer).when(incremented{1}).then();

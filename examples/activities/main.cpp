@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "activities/user.hpp"
+#include "common/report.hpp"
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
-#include "common/report.hpp"
 #include "decider/testing/rapidcheck.hpp"
 
 namespace {
@@ -151,8 +151,8 @@ int main() {
                                                    users(), user_commands(), one_open_activity_per_user);
   const bool final = examples::report_invariant("no activity is edited after it was batched", users(), user_commands(),
                                                 no_edit_after_batch);
-  const bool exact = examples::report_invariant("a batch records the version the activity was at when batched",
-                                                users(), user_commands(), batched_version_is_exact);
+  const bool exact = examples::report_invariant("a batch records the version the activity was at when batched", users(),
+                                                user_commands(), batched_version_is_exact);
   std::cout << "(Cross-user batching by global sequence number is the event store's part; see the doc.)\n";
   return one_open && final && exact ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,6 +1,8 @@
 // Seed 003: member 123 takes a membership for 2020; a second one for 2020 is refused by the Member decider
 // itself (no unique index, no read model). Then the business relaxes the rule: the same history replays under
 // the new rule with the same membership ids, and a second 2020 membership is now accepted.
+#include <rapidcheck.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -8,12 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include <rapidcheck.h>
-
+#include "common/report.hpp"
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
-#include "common/report.hpp"
 #include "memberships/member.hpp"
 
 using namespace memberships;

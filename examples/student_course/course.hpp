@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "decider/combine.hpp"
-#include "decider/extend.hpp"
 #include "decider/concepts.hpp"
+#include "decider/extend.hpp"
 #include "decider/many.hpp"
 #include "decider/visit.hpp"
 #include "student_course/student.hpp"

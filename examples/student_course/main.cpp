@@ -1,18 +1,18 @@
 // Seed 002: students and courses, each its own decider, and a subscription rule that spans both
 // (a student takes at most five courses, a course never exceeds its capacity, no double subscription),
 // decided in one decision over both states. Prints the story, then checks the invariants on random histories.
+#include <rapidcheck.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <rapidcheck.h>
-
+#include "common/report.hpp"
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
-#include "common/report.hpp"
 #include "student_course/course.hpp"
 #include "student_course/student.hpp"
 
@@ -51,14 +51,27 @@ rc::Gen<command> random_commands() {
   const auto students = rc::gen::element<std::string>("ada", "bob", "cy");
   const auto courses = rc::gen::element<std::string>("c1", "c2", "c3", "c4", "c5", "c6");
   return rc::gen::weightedOneOf<command>({
-      {3, rc::gen::map(students, [](std::string s) { return command{register_student{s, "Name"}}; })},
+      {3, rc::gen::map(students,
+                       [](std::string s) {
+                         return command{register_student{s, "Name"}};
+                       })},
       {1, rc::gen::map(students, [](std::string s) { return command{unsubscribe_student{s}}; })},
-      {4, rc::gen::apply([](std::string c, int n) { return command{define_course{c, "Course", n}}; }, courses,
-                         rc::gen::element(0, 1, 2, 3))},
-      {2, rc::gen::apply([](std::string c, int n) { return command{change_capacity{c, n}}; }, courses,
-                         rc::gen::element(1, 2, 3))},
+      {4, rc::gen::apply(
+              [](std::string c, int n) {
+                return command{define_course{c, "Course", n}};
+              },
+              courses, rc::gen::element(0, 1, 2, 3))},
+      {2, rc::gen::apply(
+              [](std::string c, int n) {
+                return command{change_capacity{c, n}};
+              },
+              courses, rc::gen::element(1, 2, 3))},
       {1, rc::gen::map(courses, [](std::string c) { return command{cancel_course{c}}; })},
-      {10, rc::gen::apply([](std::string s, std::string c) { return command{subscribe{s, c}}; }, students, courses)},
+      {10, rc::gen::apply(
+               [](std::string s, std::string c) {
+                 return command{subscribe{s, c}};
+               },
+               students, courses)},
   });
 }
 

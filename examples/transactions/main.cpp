@@ -11,10 +11,10 @@
 #include <tuple>
 #include <vector>
 
+#include "common/report.hpp"
 #include "decider/fold.hpp"
 #include "decider/orchestrate.hpp"
 #include "decider/testing/print.hpp"
-#include "common/report.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "transactions/accounts.hpp"
 #include "transactions/transaction.hpp"

@@ -50,35 +50,42 @@ class combined_view {
   }
 
   [[nodiscard]] constexpr state_type evolve(state_type state, const event_type& event) const {
-    std::visit([&](const auto& alternative) { evolve_parts(state, alternative, std::index_sequence_for<Vs...>{}); },
-               event);
+    std::visit(
+        [&](const auto& alternative) { evolve_parts(state, event, alternative, std::index_sequence_for<Vs...>{}); },
+        event);
     return state;
   }
 
   // Terminal when every part is; offered only when every part can tell.
-  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
-    requires(has_terminal<Vs> && ...)
-  {
+  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const requires(has_terminal<Vs>&&...) {
     return [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       return (std::get<Is>(parts_).is_terminal(std::get<Is>(state)) && ...);
-    }(std::index_sequence_for<Vs...>{});
+    }
+    (std::index_sequence_for<Vs...>{});
   }
 
  protected:
   std::tuple<Vs...> parts_;
 
  private:
-  template <class E, std::size_t... Is>
-  constexpr void evolve_parts(state_type& state, const E& event, std::index_sequence<Is...>) const {
-    (evolve_part<Is>(state, event), ...);
+  template <class A, std::size_t... Is>
+  constexpr void evolve_parts(state_type& state, const event_type& event, const A& alternative,
+                              std::index_sequence<Is...>) const {
+    (evolve_part<Is>(state, event, alternative), ...);
   }
 
-  template <std::size_t I, class E>
-  constexpr void evolve_part(state_type& state, const E& event) const {
+  // A part whose event type is the combined one, or the alternative itself, gets the event by reference;
+  // a part with a narrower variant gets the alternative copied into that variant.
+  template <std::size_t I, class A>
+  constexpr void evolve_part(state_type& state, const event_type& event, const A& alternative) const {
     using part_event = event_of<std::tuple_element_t<I, std::tuple<Vs...>>>;
-    if constexpr (detail::contains_v<E, detail::alternatives_t<part_event>>) {
+    if constexpr (detail::contains_v<A, detail::alternatives_t<part_event>>) {
       auto& part_state = std::get<I>(state);
-      part_state = std::get<I>(parts_).evolve(std::move(part_state), detail::embed<part_event>(event));
+      if constexpr (std::is_same_v<part_event, event_type>) {
+        part_state = std::get<I>(parts_).evolve(std::move(part_state), event);
+      } else {
+        part_state = std::get<I>(parts_).evolve(std::move(part_state), detail::embed<part_event>(alternative));
+      }
     }
   }
 };
@@ -109,7 +116,8 @@ class combined_decider : public combined_view<Ds...> {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       // && stops at the first part that refuses.
       static_cast<void>((decide_part<Is>(command, state, events, refusal) && ...));
-    }(std::index_sequence_for<Ds...>{});
+    }
+    (std::index_sequence_for<Ds...>{});
     if (refusal) {
       return result(unexpected<error_type>(std::move(*refusal)));
     }
@@ -122,13 +130,13 @@ class combined_decider : public combined_view<Ds...> {
     using part = std::tuple_element_t<I, std::tuple<Ds...>>;
     if constexpr (detail::contains_v<C, detail::alternatives_t<command_of<part>>>) {
       auto decided = std::get<I>(this->parts_).decide(detail::embed<command_of<part>>(command), std::get<I>(state));
-      if constexpr (!std::is_same_v<error_of<part>, never>) {
+      if constexpr (!detail::is_never_v<error_of<part>>) {
         if (!decided.has_value()) {
           refusal.emplace(detail::widen<error_type>(std::move(decided).error()));
           return false;
         }
       }
-      if constexpr (!std::is_same_v<event_of<part>, never>) {
+      if constexpr (!detail::is_never_v<event_of<part>>) {
         events.reserve(events.size() + decided->size());
         for (auto& event : *decided) {
           events.push_back(detail::widen<event_type>(std::move(event)));
@@ -146,7 +154,7 @@ struct combine_fn {
     static_assert(sizeof...(Vs) > 0, "decider::combine: give at least one decider or view.");
     if constexpr (!(detail::check_view<Vs>() && ...)) {
       return;
-    } else if constexpr (!(check_part_decider<Vs>() && ...)) {
+    } else if constexpr (!(detail::check_would_be_decider<Vs>() && ...)) {
       return;
     } else if constexpr ((decider<Vs> && ...)) {
       return combined_decider<Vs...>(std::move(parts)...);
@@ -155,17 +163,6 @@ struct combine_fn {
     }
   }
 
- private:
-  // A part that declares command_type means to be a decider: say what it lacks rather than
-  // silently combining it as a view.
-  template <class V>
-  static constexpr bool check_part_decider() {
-    if constexpr (detail::has_command_type<V>) {
-      return detail::check_decider<V>();
-    } else {
-      return true;
-    }
-  }
 };
 inline constexpr combine_fn combine{};
 

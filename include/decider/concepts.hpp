@@ -38,13 +38,21 @@ using error_of = typename T::error_type;
 namespace detail {
 
 template <class T>
-concept has_state_type = requires { typename T::state_type; };
+concept has_state_type = requires {
+  typename T::state_type;
+};
 template <class T>
-concept has_event_type = requires { typename T::event_type; };
+concept has_event_type = requires {
+  typename T::event_type;
+};
 template <class T>
-concept has_command_type = requires { typename T::command_type; };
+concept has_command_type = requires {
+  typename T::command_type;
+};
 template <class T>
-concept has_error_type = requires { typename T::error_type; };
+concept has_error_type = requires {
+  typename T::error_type;
+};
 
 template <class T>
 concept has_initial_state = requires(const T& t) {
@@ -57,7 +65,7 @@ concept has_evolve = requires(const T& t, typename T::state_type&& s, const type
 };
 template <class T>
 concept has_decide = requires(const T& t, const typename T::command_type& c, const typename T::state_type& s) {
-  { t.decide(c, s) } -> std::convertible_to<decision<typename T::event_type, typename T::error_type>>;
+  { t.decide(c, s) } -> std::same_as<decision<typename T::event_type, typename T::error_type>>;
 };
 template <class T>
 concept has_react = requires(const T& t, const typename T::event_type& e) {
@@ -69,8 +77,7 @@ concept has_react = requires(const T& t, const typename T::event_type& e) {
 // A view (projection): an initial state and a pure evolve(state, event) -> state.
 template <class V>
 concept view = std::copy_constructible<V> && detail::has_state_type<V> && detail::has_event_type<V> &&
-               std::move_constructible<typename V::state_type> && detail::has_initial_state<V> &&
-               detail::has_evolve<V>;
+    std::move_constructible<typename V::state_type> && detail::has_initial_state<V> && detail::has_evolve<V>;
 
 // A decider: a view that also turns a command and the current state into events or a typed error.
 template <class D>
@@ -78,8 +85,8 @@ concept decider = view<D> && detail::has_command_type<D> && detail::has_error_ty
 
 // A process (saga): reacts to an event with the commands to send next.
 template <class P>
-concept process = std::copy_constructible<P> && detail::has_event_type<P> && detail::has_command_type<P> &&
-                  detail::has_react<P>;
+concept process =
+    std::copy_constructible<P> && detail::has_event_type<P> && detail::has_command_type<P> && detail::has_react<P>;
 
 // The optional is_terminal(state): a terminal state takes no more decisions and absorbs further events.
 template <class V>
@@ -152,6 +159,17 @@ constexpr bool check_decider() {
                   "`decide(const command_type&, const state_type&)` returning "
                   "`decider::decision<event_type, error_type>`.");
     return false;
+  } else {
+    return true;
+  }
+}
+
+// A type that declares command_type means to be a decider: say what it lacks rather than silently
+// treating it as a view.
+template <class V>
+constexpr bool check_would_be_decider() {
+  if constexpr (has_command_type<V>) {
+    return check_decider<V>();
   } else {
     return true;
   }

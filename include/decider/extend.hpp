@@ -16,6 +16,16 @@
 namespace decider {
 
 namespace detail {
+template <class T>
+inline constexpr bool is_decision_v = false;
+template <class E, class Err>
+inline constexpr bool is_decision_v<decision<E, Err>> = true;
+
+template <class List, class Of>
+inline constexpr bool all_in_v = false;
+template <class... Ts, class Of>
+inline constexpr bool all_in_v<type_list<Ts...>, Of> = (contains_v<Ts, Of> && ...);
+
 template <class F, class Command, class State>
 using extension_result = std::remove_cvref_t<std::invoke_result_t<const F&, const Command&, const State&>>;
 }  // namespace detail
@@ -63,6 +73,13 @@ struct extend_fn {
     } else {
       static_assert(std::is_invocable_v<const F&, const Command&, const state_of<D>&>,
                     "decider::extend: decide_fn must be callable as (const Command&, const state_type&).");
+      using result = std::remove_cvref_t<std::invoke_result_t<const F&, const Command&, const state_of<D>&>>;
+      static_assert(detail::is_decision_v<result>,
+                    "decider::extend: decide_fn must return decider::decision<Events, Error>.");
+      static_assert(detail::is_decision_v<result> &&
+                        detail::all_in_v<detail::alternatives_t<typename result::value_type::value_type>,
+                                         detail::alternatives_t<event_of<D>>>,
+                    "decider::extend: every event decide_fn returns must be one of the decider's event types.");
       return extended<Command, D, F>(std::move(inner), std::move(decide_fn));
     }
   }

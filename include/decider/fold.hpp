@@ -3,12 +3,11 @@
 #pragma once
 
 #include <concepts>
-#include <utility>
-#include <vector>
-
 #include <range/v3/range/access.hpp>
 #include <range/v3/range/concepts.hpp>
 #include <range/v3/range/traits.hpp>
+#include <utility>
+#include <vector>
 
 #include "decider/concepts.hpp"
 

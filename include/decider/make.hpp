@@ -37,8 +37,7 @@ class lambda_decider {
     return evolve_(std::move(state), event);
   }
   [[nodiscard]] constexpr bool is_terminal(const State& state) const
-    requires(!std::is_same_v<Terminal, detail::no_terminal>)
-  {
+      requires(!std::is_same_v<Terminal, detail::no_terminal>) {
     return terminal_(state);
   }
 
@@ -55,7 +54,8 @@ class lambda_view {
   using event_type = Event;
   using state_type = State;
 
-  constexpr lambda_view(State initial, Evolve evolve_fn) : initial_(std::move(initial)), evolve_(std::move(evolve_fn)) {}
+  constexpr lambda_view(State initial, Evolve evolve_fn)
+      : initial_(std::move(initial)), evolve_(std::move(evolve_fn)) {}
 
   [[nodiscard]] constexpr State initial_state() const { return initial_; }
   [[nodiscard]] constexpr State evolve(State state, const Event& event) const {

@@ -140,10 +140,10 @@ struct many_fn {
     if constexpr (!detail::check_view<V>()) {
       return;
     } else {
-      static_assert(std::is_convertible_v<std::invoke_result_t<const KeyOf&, const event_of<V>&>, const Key&>,
+      static_assert(std::is_invocable_r_v<Key, const KeyOf&, const event_of<V>&>,
                     "decider::many<Key>(d, key_of): key_of must take d's event_type and return the Key.");
       if constexpr (decider<V>) {
-        static_assert(std::is_convertible_v<std::invoke_result_t<const KeyOf&, const command_of<V>&>, const Key&>,
+        static_assert(std::is_invocable_r_v<Key, const KeyOf&, const command_of<V>&>,
                       "decider::many<Key>(d, key_of): key_of must take d's command_type and return the Key.");
       }
       return make<detail::by_function<KeyOf>>(std::move(inner), detail::by_function<KeyOf>{std::move(key_of)});

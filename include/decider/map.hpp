@@ -64,7 +64,7 @@ class event_mapped : public detail::decider_types<D> {
   [[nodiscard]] constexpr state_type initial_state() const { return inner_.initial_state(); }
 
   template <class Inner = D>
-    requires decider<Inner>
+  requires decider<Inner>
   [[nodiscard]] decision<event_type, error_of<Inner>> decide(const command_of<Inner>& command,
                                                              const state_type& state) const {
     using result = decision<event_type, error_of<Inner>>;
@@ -84,15 +84,16 @@ class event_mapped : public detail::decider_types<D> {
   [[nodiscard]] constexpr state_type evolve(state_type state, const event_type& event) const {
     if constexpr (detail::is_optional_v<std::remove_cvref_t<std::invoke_result_t<const ToOld&, const event_type&>>>) {
       auto inner_event = to_old_(event);
-      return inner_event ? inner_.evolve(std::move(state), *inner_event) : state;
+      if (!inner_event) {
+        return state;
+      }
+      return inner_.evolve(std::move(state), *inner_event);
     } else {
       return inner_.evolve(std::move(state), to_old_(event));
     }
   }
 
-  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
-    requires has_terminal<D>
-  {
+  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const requires has_terminal<D> {
     return inner_.is_terminal(state);
   }
 
@@ -114,7 +115,7 @@ class state_mapped : public detail::decider_types<D> {
   [[nodiscard]] constexpr state_type initial_state() const { return to_new_(inner_.initial_state()); }
 
   template <class Inner = D>
-    requires decider<Inner>
+  requires decider<Inner>
   [[nodiscard]] decision<event_type, error_of<Inner>> decide(const command_of<Inner>& command,
                                                              const state_type& state) const {
     return inner_.decide(command, to_old_(state));
@@ -124,9 +125,7 @@ class state_mapped : public detail::decider_types<D> {
     return to_new_(inner_.evolve(to_old_(std::move(state)), event));
   }
 
-  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const
-    requires has_terminal<D>
-  {
+  [[nodiscard]] constexpr bool is_terminal(const state_type& state) const requires has_terminal<D> {
     return inner_.is_terminal(to_old_(state));
   }
 

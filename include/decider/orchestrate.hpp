@@ -16,8 +16,8 @@ namespace decider {
 
 // The cascade did not settle within the bound: most likely the process and the decider feed each other.
 struct step_limit_exceeded {
-  std::size_t limit = 0;     // commands decided before stopping
-  std::size_t pending = 0;   // commands still queued when the bound was hit
+  std::size_t limit = 0;    // commands decided before stopping
+  std::size_t pending = 0;  // commands still queued when the bound was hit
   friend constexpr bool operator==(const step_limit_exceeded&, const step_limit_exceeded&) = default;
 };
 
@@ -57,8 +57,10 @@ struct orchestrate_fn {
         auto decided = d.decide(queue.front(), run.state);
         queue.pop_front();
         ++run.commands;
-        if (!decided.has_value()) {
-          return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
+        if constexpr (!detail::is_never_v<error_of<D>>) {
+          if (!decided.has_value()) {
+            return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
+          }
         }
         for (auto& event : *decided) {
           run.state = d.evolve(std::move(run.state), event);

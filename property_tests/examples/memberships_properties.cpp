@@ -1,9 +1,9 @@
 // Seed 003: at most one membership per member and year in every reachable state; membership ids lead back to
 // their member and never depend on the yearly rule; the laws for the member decider, alone and by id, under
 // both rules. Few members, years and unique ids, so that commands collide.
-#include <catch2/catch.hpp>
 #include <rapidcheck.h>
 
+#include <catch2/catch.hpp>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -37,8 +37,8 @@ rc::Gen<member_command> commands() {
 }  // namespace
 
 TEST_CASE("memberships: at most one membership per member and year", "[property][example][memberships]") {
-  REQUIRE(check_invariant("one membership per member and year", members(), commands(),
-                          checks::one_membership_per_year));
+  REQUIRE(
+      check_invariant("one membership per member and year", members(), commands(), checks::one_membership_per_year));
 }
 
 TEST_CASE("memberships: ids lead back to their member and are never given twice, under both rules",

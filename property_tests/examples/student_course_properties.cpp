@@ -1,9 +1,9 @@
 // Seed 002: the subscription invariants hold in every state reached by random commands over a few students and
 // courses (few ids, so that commands collide: full courses, sixth courses, double subscriptions, cancelled courses),
 // and the laws hold for the student, the course, their instances by id, their combination and the registration.
-#include <catch2/catch.hpp>
 #include <rapidcheck.h>
 
+#include <catch2/catch.hpp>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -46,10 +46,16 @@ rc::Gen<Command> as(rc::Gen<T> g) {
 template <class Command>
 std::vector<std::pair<std::size_t, rc::Gen<Command>>> student_commands_weighted() {
   return {
-      {8, as<Command>(rc::gen::apply([](std::string id, std::string name) { return register_student{id, name}; },
-                                     student_ids(), names()))},
-      {2, as<Command>(rc::gen::apply([](std::string id, std::string name) { return rename_student{id, name}; },
-                                     student_ids(), names()))},
+      {8, as<Command>(rc::gen::apply(
+              [](std::string id, std::string name) {
+                return register_student{id, name};
+              },
+              student_ids(), names()))},
+      {2, as<Command>(rc::gen::apply(
+              [](std::string id, std::string name) {
+                return rename_student{id, name};
+              },
+              student_ids(), names()))},
       {1, as<Command>(rc::gen::map(student_ids(), [](std::string id) { return unsubscribe_student{id}; }))},
   };
 }
@@ -57,11 +63,16 @@ std::vector<std::pair<std::size_t, rc::Gen<Command>>> student_commands_weighted(
 template <class Command>
 std::vector<std::pair<std::size_t, rc::Gen<Command>>> course_commands_weighted() {
   return {
-      {12, as<Command>(rc::gen::apply([](std::string id, std::string name, int capacity) {
-                         return define_course{id, name, capacity};
-                       }, course_ids(), names(), capacities()))},
-      {4, as<Command>(rc::gen::apply([](std::string id, int capacity) { return change_capacity{id, capacity}; },
-                                     course_ids(), rc::gen::element(0, 1, 2, 3, 4)))},
+      {12, as<Command>(rc::gen::apply(
+               [](std::string id, std::string name, int capacity) {
+                 return define_course{id, name, capacity};
+               },
+               course_ids(), names(), capacities()))},
+      {4, as<Command>(rc::gen::apply(
+              [](std::string id, int capacity) {
+                return change_capacity{id, capacity};
+              },
+              course_ids(), rc::gen::element(0, 1, 2, 3, 4)))},
       {1, as<Command>(rc::gen::map(course_ids(), [](std::string id) { return cancel_course{id}; }))},
   };
 }
@@ -78,17 +89,24 @@ rc::Gen<Command> one_of(std::vector<std::pair<std::size_t, rc::Gen<Command>>> ch
 }
 
 template <class Command>
-rc::Gen<Command> student_commands_as() { return one_of(student_commands_weighted<Command>()); }
+rc::Gen<Command> student_commands_as() {
+  return one_of(student_commands_weighted<Command>());
+}
 template <class Command>
-rc::Gen<Command> course_commands_as() { return one_of(course_commands_weighted<Command>()); }
+rc::Gen<Command> course_commands_as() {
+  return one_of(course_commands_weighted<Command>());
+}
 
 rc::Gen<command> registration_commands() {
   auto choices = student_commands_weighted<command>();
   for (auto& choice : course_commands_weighted<command>()) {
     choices.push_back(std::move(choice));
   }
-  choices.emplace_back(30, as<command>(rc::gen::apply([](std::string s, std::string c) { return subscribe{s, c}; },
-                                                      student_ids(), course_ids())));
+  choices.emplace_back(30, as<command>(rc::gen::apply(
+                               [](std::string s, std::string c) {
+                                 return subscribe{s, c};
+                               },
+                               student_ids(), course_ids())));
   return one_of(std::move(choices));
 }
 
@@ -173,8 +191,8 @@ TEST_CASE("student_course: the registration decides as combine(students, courses
           "[property][example][student_course]") {
   REQUIRE(rc::check("registration delegates", [] {
     using both_command = decider::command_of<decltype(decider::combine(students(), courses()))>;
-    const auto commands = *rc::gen::container<std::vector<both_command>>(rc::gen::oneOf(
-        student_commands_as<both_command>(), course_commands_as<both_command>()));
+    const auto commands = *rc::gen::container<std::vector<both_command>>(
+        rc::gen::oneOf(student_commands_as<both_command>(), course_commands_as<both_command>()));
     std::vector<command> as_registration;
     for (const auto& c : commands) {
       as_registration.push_back(std::visit([](const auto& alternative) { return command{alternative}; }, c));

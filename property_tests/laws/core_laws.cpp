@@ -23,9 +23,7 @@ TEST_CASE("laws: counter built from lambdas", "[laws]") {
   REQUIRE(check_laws("lambda counter", counter::make_lambda_counter(), generators::counter_commands()));
 }
 
-TEST_CASE("laws: audit log", "[laws]") {
-  REQUIRE(check_laws("audit log", audit::log{}, generators::audit_commands()));
-}
+TEST_CASE("laws: audit log", "[laws]") { REQUIRE(check_laws("audit log", audit::log{}, generators::audit_commands())); }
 
 TEST_CASE("laws: combine(counter, audit) as a decider", "[laws][combine]") {
   // [docs:check-laws]
@@ -56,13 +54,17 @@ TEST_CASE("laws: many<std::string>(counter)", "[laws][many]") {
 }
 
 TEST_CASE("laws: mapped deciders", "[laws][map]") {
-  const auto errors_as_text = decider::map_error(counter::bounded_counter{}, [](counter::error e) {
-    return std::to_string(static_cast<int>(e));
-  });
+  const auto errors_as_text = decider::map_error(counter::bounded_counter{},
+                                                 [](counter::error e) { return std::to_string(static_cast<int>(e)); });
   REQUIRE(check_laws("map_error(counter)", errors_as_text, generators::counter_commands()));
   const auto state_as_pair = decider::map_state(
-      counter::bounded_counter{}, [](const counter::state& s) { return std::pair<int, bool>{s.value, s.open}; },
-      [](const std::pair<int, bool>& p) { return counter::state{p.first, p.second}; });
+      counter::bounded_counter{},
+      [](const counter::state& s) {
+        return std::pair<int, bool>{s.value, s.open};
+      },
+      [](const std::pair<int, bool>& p) {
+        return counter::state{p.first, p.second};
+      });
   REQUIRE(check_laws("map_state(counter)", state_as_pair, generators::counter_commands()));
 }
 
@@ -122,8 +124,7 @@ TEST_CASE("check_invariant runs histories of the requested length", "[testing][i
     const auto t = decider::testing::run_commands(counter::bounded_counter{}, *long_histories);
     RC_ASSERT(t.state.value > counter::limit - 40);
   }));
-  REQUIRE(decider::testing::check_invariant("never above the limit, over long histories", counter::bounded_counter{},
-                                            always_increment,
-                                            [](const counter::state& s) { return s.value <= counter::limit; },
-                                            {.min = 200, .max = 300}));
+  REQUIRE(decider::testing::check_invariant(
+      "never above the limit, over long histories", counter::bounded_counter{}, always_increment,
+      [](const counter::state& s) { return s.value <= counter::limit; }, {.min = 200, .max = 300}));
 }

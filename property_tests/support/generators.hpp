@@ -2,6 +2,7 @@
 #pragma once
 
 #include <rapidcheck.h>
+
 #include <string>
 
 #include "support/audit.hpp"

@@ -23,9 +23,9 @@ TEST_CASE("student_course: the deciders model the concept; the subscription even
   STATIC_REQUIRE(decider::decider<decltype(students())>);
   STATIC_REQUIRE(decider::decider<decltype(courses())>);
   STATIC_REQUIRE(decider::decider<registration>);
-  STATIC_REQUIRE(std::is_same_v<event, std::variant<student_registered, student_renamed, student_unsubscribed,
-                                                    student_subscribed, course_defined, course_capacity_changed,
-                                                    course_cancelled>>);
+  STATIC_REQUIRE(
+      std::is_same_v<event, std::variant<student_registered, student_renamed, student_unsubscribed, student_subscribed,
+                                         course_defined, course_capacity_changed, course_cancelled>>);
 }
 
 TEST_CASE("student_course: a student registers once, with a name", "[example][student_course]") {
@@ -56,9 +56,7 @@ TEST_CASE("student_course: a student renames while active; the same name decides
 }
 
 TEST_CASE("student_course: a student unsubscribes once, and is then final", "[example][student_course]") {
-  given(student{}, student_registered{"s1", "Ada"})
-      .when(unsubscribe_student{"s1"})
-      .then(student_unsubscribed{"s1"});
+  given(student{}, student_registered{"s1", "Ada"}).when(unsubscribe_student{"s1"}).then(student_unsubscribed{"s1"});
   given(student{}).when(unsubscribe_student{"s1"}).then_error(student_not_active{});
   given(student{}, student_registered{"s1", "Ada"}, student_unsubscribed{"s1"})
       .when(unsubscribe_student{"s1"})

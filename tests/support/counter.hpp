@@ -90,8 +90,7 @@ struct bounded_counter {
 inline auto make_lambda_counter() {
   return decider::make_decider<command, event, state, error>(
       state{}, [](const command& c, const state& s) { return counter::decide(c, s); },
-      [](state s, const event& e) { return counter::evolve(std::move(s), e); },
-      [](const state& s) { return !s.open; });
+      [](state s, const event& e) { return counter::evolve(std::move(s), e); }, [](const state& s) { return !s.open; });
 }
 // [/docs:lambdas]
 

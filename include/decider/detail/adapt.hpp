@@ -22,9 +22,7 @@ class wrapped {
   [[nodiscard]] constexpr state_of<D> evolve(state_of<D> state, const event_of<D>& event) const {
     return inner_.evolve(std::move(state), event);
   }
-  [[nodiscard]] constexpr bool is_terminal(const state_of<D>& state) const
-    requires has_terminal<D>
-  {
+  [[nodiscard]] constexpr bool is_terminal(const state_of<D>& state) const requires has_terminal<D> {
     return inner_.is_terminal(state);
   }
 
@@ -37,7 +35,7 @@ template <class Event, class Error, class Decided>
 decision<Event, Error> widen_decision(Decided&& decided) {
   using result = decision<Event, Error>;
   using decided_error = typename std::remove_cvref_t<Decided>::error_type;
-  if constexpr (!std::is_same_v<decided_error, never>) {
+  if constexpr (!is_never_v<decided_error>) {
     if (!decided.has_value()) {
       return result(unexpected<Error>(widen<Error>(std::forward<Decided>(decided).error())));
     }
@@ -47,8 +45,12 @@ decision<Event, Error> widen_decision(Decided&& decided) {
   } else {
     std::vector<Event> events;
     events.reserve(decided->size());
-    for (auto&& event : *decided) {
-      events.push_back(widen<Event>(std::forward<decltype(event)>(event)));
+    for (auto& event : *decided) {
+      if constexpr (std::is_lvalue_reference_v<Decided>) {
+        events.push_back(widen<Event>(event));  // the caller keeps its decision: copy
+      } else {
+        events.push_back(widen<Event>(std::move(event)));
+      }
     }
     return result(std::move(events));
   }

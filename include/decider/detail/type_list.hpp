@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -50,10 +51,9 @@ struct unique_append {
 };
 template <class... As, class T, class... Ts>
 struct unique_append<type_list<As...>, T, Ts...> {
-  using type = typename unique_append<
-      std::conditional_t<contains_v<T, type_list<As...>> || std::is_same_v<T, never>, type_list<As...>,
-                         type_list<As..., T>>,
-      Ts...>::type;
+  using type = typename unique_append<std::conditional_t<contains_v<T, type_list<As...>> || std::is_same_v<T, never>,
+                                                         type_list<As...>, type_list<As..., T>>,
+                                      Ts...>::type;
 };
 
 template <class Acc, class... Lists>
@@ -78,13 +78,16 @@ struct to_variant<type_list<>> {
 
 // flat_variant_t<A, std::variant<B, C>, std::variant<A, D>> is std::variant<A, B, C, D>.
 template <class... Ts>
-using flat_variant_t =
-    typename to_variant<typename flatten_lists<type_list<>, alternatives_t<Ts>...>::type>::type;
+using flat_variant_t = typename to_variant<typename flatten_lists<type_list<>, alternatives_t<Ts>...>::type>::type;
 
 template <class T>
 inline constexpr bool is_variant_v = false;
 template <class... Ts>
 inline constexpr bool is_variant_v<std::variant<Ts...>> = true;
+
+// A type with no values: `never`, or the variant flattening makes of nothing but `never`.
+template <class T>
+inline constexpr bool is_never_v = std::is_same_v<T, never> || std::is_same_v<T, std::variant<never>>;
 
 // Converts a value whose alternatives are all in Target into Target (a variant).
 template <class Target, class Source>
@@ -96,7 +99,11 @@ constexpr Target widen(Source&& source) {
     return std::visit(
         [](auto&& alternative) -> Target {
           using A = std::remove_cvref_t<decltype(alternative)>;
-          return Target{std::in_place_type<A>, std::forward<decltype(alternative)>(alternative)};
+          if constexpr (std::is_same_v<A, never>) {
+            std::abort();  // unreachable: no value of `never` exists
+          } else {
+            return Target{std::in_place_type<A>, std::forward<decltype(alternative)>(alternative)};
+          }
         },
         std::forward<Source>(source));
   } else {

@@ -141,8 +141,8 @@ law_result terminal_absorbs(const D& d, const state_of<D>& state, const command_
   for (const auto& event : events) {
     const auto after = d.evolve(state_of<D>(state), event);
     if (!(after == state)) {
-      return law_result::broken("a terminal state changed: " + describe(state) + " became " + describe(after) +
-                                " on " + describe(event));
+      return law_result::broken("a terminal state changed: " + describe(state) + " became " + describe(after) + " on " +
+                                describe(event));
     }
   }
   return law_result::ok();

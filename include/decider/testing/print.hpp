@@ -1,7 +1,7 @@
 // decider/testing/print.hpp — describe(value): a readable string for events, commands, states and errors,
 // used by the test kit's failure messages. A type with operator<< prints with it; plain aggregates of up to
-// eight fields print field by field (`incremented{2}`); variants, optionals, keyed values, tuples, maps and
-// ranges print their contents; anything else prints its type name.
+// eight members (no base classes, no C arrays) print field by field (`incremented{2}`); variants, optionals,
+// keyed values, tuples, maps and ranges print their contents; other types print their type name.
 #pragma once
 
 #include <cstddef>
@@ -35,7 +35,9 @@ constexpr std::string_view type_name() {
 }
 
 template <class T>
-concept streamable = requires(std::ostream& os, const T& t) { os << t; };
+concept streamable = requires(std::ostream& os, const T& t) {
+  os << t;
+};
 
 template <class T>
 inline constexpr bool is_optional_v = false;
@@ -48,7 +50,9 @@ template <class K, class V>
 inline constexpr bool is_keyed_v<decider::keyed<K, V>> = true;
 
 template <class T>
-concept tuple_like = requires { std::tuple_size<T>::value; };
+concept tuple_like = requires {
+  std::tuple_size<T>::value;
+};
 
 template <class T>
 concept iterable = requires(const T& t) {
@@ -66,12 +70,23 @@ struct any_field {
   }
 };
 
+// Converts only to a base class of T: T{any_base_of<T>{}} compiles only when T's first element is a base.
+template <class T>
+struct any_base_of {
+  template <class B>
+  requires(std::is_base_of_v<B, T> && !std::is_same_v<B, T>) operator B&()
+      const&& noexcept {  // NOLINT(google-explicit-constructor)
+    std::abort();
+  }
+};
+
 template <class T, std::size_t... Is>
 constexpr bool brace_constructible(std::index_sequence<Is...>) {
   return requires { T{(static_cast<void>(Is), any_field{})...}; };
 }
 
-template <class T, std::size_t N = 8>
+// Up to 9: a count of 9 means "more than eight", printed by type name only.
+template <class T, std::size_t N = 9>
 constexpr std::size_t field_count() {
   if constexpr (N == 0) {
     return 0;
@@ -91,11 +106,19 @@ void write_fields(std::ostream& os, const Fields&... fields) {
   ((os << (i++ == 0 ? "" : ", "), write(os, fields)), ...);
 }
 
+// Printed field by field: aggregates of one to eight plain members, without base classes.
+template <class T>
+inline constexpr bool fields_printable = field_count<T>() <= 8 && !requires {
+  T{any_base_of<T>{}};
+};
+
 template <class T>
 void write_aggregate(std::ostream& os, const T& t) {
   constexpr std::size_t n = field_count<T>();
   os << type_name<T>() << '{';
-  if constexpr (n == 1) {
+  if constexpr (!fields_printable<T>) {
+    os << "...";
+  } else if constexpr (n == 1) {
     const auto& [a] = t;
     write_fields(os, a);
   } else if constexpr (n == 2) {

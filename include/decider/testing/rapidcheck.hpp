@@ -9,12 +9,12 @@
 // run from the initial state; refused commands leave the state as it was, as in production.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <cstddef>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <rapidcheck.h>
 
 #include "decider/concepts.hpp"
 #include "decider/detail/type_list.hpp"
@@ -35,8 +35,11 @@ rc::Gen<Target> widened(rc::Gen<T> part) {
 // Commands of a many<Key> decider: a key from `keys` and a command from `commands`.
 template <class Key, class T>
 rc::Gen<decider::keyed<Key, T>> keyed(rc::Gen<Key> keys, rc::Gen<T> values) {
-  return rc::gen::apply([](Key key, T value) { return decider::keyed<Key, T>{std::move(key), std::move(value)}; },
-                        std::move(keys), std::move(values));
+  return rc::gen::apply(
+      [](Key key, T value) {
+        return decider::keyed<Key, T>{std::move(key), std::move(value)};
+      },
+      std::move(keys), std::move(values));
 }
 
 }  // namespace gen
@@ -51,28 +54,35 @@ inline void require(const law_result& result) {
 }
 
 template <class D, class Invariant>
-law_result invariant_holds(const trace<D>& t, std::size_t index, const Invariant& invariant) {
-  // The events accepted by the first `index` commands.
-  std::vector<event_of<D>> so_far;
-  for (std::size_t i = 0; i < index; ++i) {
-    if (t.decisions[i].has_value()) {
-      so_far.insert(so_far.end(), t.decisions[i]->begin(), t.decisions[i]->end());
-    }
-  }
+law_result invariant_holds(const state_of<D>& state, const std::vector<event_of<D>>& so_far, std::size_t index,
+                           const Invariant& invariant) {
   bool holds = false;
   if constexpr (std::is_invocable_r_v<bool, const Invariant&, const state_of<D>&, const std::vector<event_of<D>>&>) {
-    holds = invariant(t.states[index], so_far);
+    holds = invariant(state, so_far);
   } else {
     static_assert(std::is_invocable_r_v<bool, const Invariant&, const state_of<D>&>,
                   "decider::testing::check_invariant: the invariant must be callable as (const state_type&) or "
                   "(const state_type&, const std::vector<event_type>&) and return bool.");
-    holds = invariant(t.states[index]);
+    holds = invariant(state);
   }
   if (holds) {
     return law_result::ok();
   }
-  return law_result::broken("invariant broken after " + std::to_string(index) + " commands\n  state:  " +
-                            describe(t.states[index]) + "\n  events: " + describe(so_far));
+  return law_result::broken("invariant broken after " + std::to_string(index) +
+                            " commands\n  state:  " + describe(state) + "\n  events: " + describe(so_far));
+}
+
+// The entry points take any generator and check it here, so that a wrong type gets one sentence.
+template <class D, class G>
+constexpr bool check_command_generator() {
+  if constexpr (!decider::detail::check_decider<D>()) {
+    return false;
+  } else {
+    static_assert(std::is_convertible_v<G, command_of<D>>,
+                  "decider::testing: the generator must generate the decider's command_type (for a combined "
+                  "decider, widen a part's generator with decider::testing::gen::widened).");
+    return std::is_convertible_v<G, command_of<D>>;
+  }
 }
 
 }  // namespace detail
@@ -92,64 +102,87 @@ rc::Gen<std::vector<C>> histories(rc::Gen<C> commands, history_length length = {
   if (length.max == 0) {
     return rc::gen::container<std::vector<C>>(std::move(commands));
   }
-  return rc::gen::mapcat(rc::gen::inRange(length.min, length.max + 1), [commands](std::size_t n) {
-    return rc::gen::container<std::vector<C>>(n, commands);
-  });
+  return rc::gen::mapcat(rc::gen::inRange(length.min, length.max + 1),
+                         [commands](std::size_t n) { return rc::gen::container<std::vector<C>>(n, commands); });
 }
 
 }  // namespace gen
 
 // The invariant holds in the initial state and after every command of every generated sequence.
-template <class D, class Invariant>
-bool check_invariant(const std::string& name, const D& d, rc::Gen<command_of<D>> commands, Invariant invariant,
+template <class D, class G, class Invariant>
+bool check_invariant(const std::string& name, const D& d, rc::Gen<G> commands, Invariant invariant,
                      history_length length = {}) {
-  const auto sequences = gen::histories(std::move(commands), length);
-  return rc::check(name, [=] {
-    const auto sequence = *sequences;
-    const auto t = run_commands(d, sequence);
-    for (std::size_t i = 0; i < t.states.size(); ++i) {
-      detail::require(detail::invariant_holds<D>(t, i, invariant));
-    }
-  });
+  if constexpr (!detail::check_command_generator<D, G>()) {
+    return false;
+  } else {
+    const auto sequences = gen::histories(rc::gen::cast<command_of<D>>(std::move(commands)), length);
+    return rc::check(name, [=] {
+      const auto t = run_commands(d, *sequences);
+      std::vector<event_of<D>> so_far;
+      for (std::size_t i = 0; i < t.states.size(); ++i) {
+        if (i > 0 && t.decisions[i - 1].has_value()) {
+          so_far.insert(so_far.end(), t.decisions[i - 1]->begin(), t.decisions[i - 1]->end());
+        }
+        detail::require(detail::invariant_holds<D>(t.states[i], so_far, i, invariant));
+      }
+    });
+  }
 }
 
-// The laws of a decider, on histories reached by generated commands.
+namespace detail {
 template <class D>
-bool check_laws(const std::string& name, const D& d, rc::Gen<command_of<D>> commands) {
-  static_assert(decider::detail::check_decider<D>());
+bool check_decider_laws(const std::string& name, const D& d, rc::Gen<command_of<D>> commands) {
   const auto histories = rc::gen::container<std::vector<command_of<D>>>(commands);
   bool ok = true;
-  ok = rc::check(name + ": fold(a ++ b) == fold(fold(a), b)", [=] {
-         const auto t = run_commands(d, *histories);
-         const auto split = *rc::gen::inRange<std::size_t>(0, t.events.size() + 1);
-         const std::vector<event_of<D>> a(t.events.begin(), t.events.begin() + static_cast<std::ptrdiff_t>(split));
-         const std::vector<event_of<D>> b(t.events.begin() + static_cast<std::ptrdiff_t>(split), t.events.end());
-         detail::require(laws::fold_concatenation(d, a, b));
-       }) && ok;
-  ok = rc::check(name + ": decide and evolve are deterministic", [=] {
-         const auto sequence = *histories;
-         const auto t = run_commands(d, sequence);
-         for (std::size_t i = 0; i < sequence.size(); ++i) {
-           detail::require(laws::decide_deterministic(d, t.states[i], sequence[i]));
-         }
-         for (std::size_t i = 0; i < t.events.size(); ++i) {
-           detail::require(laws::evolve_deterministic(d, t.states.back(), t.events[i]));
-         }
-       }) && ok;
+  ok = rc::check(
+           name + ": fold(a ++ b) == fold(fold(a), b)",
+           [=] {
+             const auto t = run_commands(d, *histories);
+             const auto split = *rc::gen::inRange<std::size_t>(0, t.events.size() + 1);
+             const std::vector<event_of<D>> a(t.events.begin(), t.events.begin() + static_cast<std::ptrdiff_t>(split));
+             const std::vector<event_of<D>> b(t.events.begin() + static_cast<std::ptrdiff_t>(split), t.events.end());
+             detail::require(laws::fold_concatenation(d, a, b));
+           }) &&
+       ok;
+  ok = rc::check(name + ": decide and evolve are deterministic",
+                 [=] {
+                   const auto sequence = *histories;
+                   const auto t = run_commands(d, sequence);
+                   for (std::size_t i = 0; i < sequence.size(); ++i) {
+                     detail::require(laws::decide_deterministic(d, t.states[i], sequence[i]));
+                   }
+                   for (std::size_t i = 0; i < t.events.size(); ++i) {
+                     detail::require(laws::evolve_deterministic(d, t.states.back(), t.events[i]));
+                   }
+                 }) &&
+       ok;
   if constexpr (has_terminal<D>) {
-    ok = rc::check(name + ": terminal states absorb", [=] {
-           const auto sequence = *histories;
-           const auto t = run_commands(d, sequence);
-           const auto probe = *commands;
-           for (const auto& state : t.states) {
-             detail::require(laws::terminal_absorbs(d, state, probe, t.events));
-           }
-         }) && ok;
+    ok = rc::check(name + ": terminal states absorb",
+                   [=] {
+                     const auto sequence = *histories;
+                     const auto t = run_commands(d, sequence);
+                     const auto probe = *commands;
+                     for (const auto& state : t.states) {
+                       detail::require(laws::terminal_absorbs(d, state, probe, t.events));
+                     }
+                   }) &&
+         ok;
   }
-  ok = rc::check(name + ": neutral is an identity of combine", [=] {
-         detail::require(laws::neutral_identity(d, *histories));
-       }) && ok;
+  ok = rc::check(name + ": neutral is an identity of combine",
+                 [=] { detail::require(laws::neutral_identity(d, *histories)); }) &&
+       ok;
   return ok;
+}
+}  // namespace detail
+
+// The laws of a decider, on histories reached by generated commands.
+template <class D, class G>
+bool check_laws(const std::string& name, const D& d, rc::Gen<G> generator) {
+  if constexpr (!detail::check_command_generator<D, G>()) {
+    return false;
+  } else {
+    return detail::check_decider_laws(name, d, rc::gen::cast<command_of<D>>(std::move(generator)));
+  }
 }
 
 // Associativity of combine over three deciders, and the projection of combine(a, b) onto a and b.
@@ -158,32 +191,40 @@ bool check_combine_laws(const std::string& name, const A& a, rc::Gen<command_of<
                         rc::Gen<command_of<B>> gb, const C& c, rc::Gen<command_of<C>> gc) {
   using abc_command = command_of<decltype(decider::combine(a, b, c))>;
   using ab_command = command_of<decltype(decider::combine(a, b))>;
-  const auto abc = rc::gen::oneOf(gen::widened<abc_command>(ga), gen::widened<abc_command>(gb),
-                                  gen::widened<abc_command>(gc));
+  const auto abc =
+      rc::gen::oneOf(gen::widened<abc_command>(ga), gen::widened<abc_command>(gb), gen::widened<abc_command>(gc));
   const auto ab = rc::gen::oneOf(gen::widened<ab_command>(ga), gen::widened<ab_command>(gb));
   bool ok = rc::check(name + ": combine is associative", [=] {
     detail::require(laws::combine_associative(a, b, c, *rc::gen::container<std::vector<abc_command>>(abc)));
   });
-  ok = rc::check(name + ": combine projects onto its parts", [=] {
-         detail::require(laws::combine_projects(a, b, *rc::gen::container<std::vector<ab_command>>(ab)));
-       }) && ok;
+  ok = rc::check(
+           name + ": combine projects onto its parts",
+           [=] { detail::require(laws::combine_projects(a, b, *rc::gen::container<std::vector<ab_command>>(ab))); }) &&
+       ok;
   return ok;
 }
 
 // The laws of a view, on generated event sequences.
-template <class V>
-bool check_view_laws(const std::string& name, const V& v, rc::Gen<event_of<V>> events) {
-  static_assert(decider::detail::check_view<V>());
-  const auto sequences = rc::gen::container<std::vector<event_of<V>>>(events);
-  bool ok = rc::check(name + ": fold(a ++ b) == fold(fold(a), b)", [=] {
-    detail::require(laws::fold_concatenation(v, *sequences, *sequences));
-  });
-  ok = rc::check(name + ": evolve is deterministic", [=] {
-         const auto history = *sequences;
-         const auto state = decider::fold(v, history);
-         detail::require(laws::evolve_deterministic(v, state, *events));
-       }) && ok;
-  return ok;
+template <class V, class G>
+bool check_view_laws(const std::string& name, const V& v, rc::Gen<G> generator) {
+  if constexpr (!decider::detail::check_view<V>()) {
+    return false;
+  } else {
+    static_assert(std::is_convertible_v<G, event_of<V>>,
+                  "decider::testing::check_view_laws: the generator must generate the view's event_type.");
+    const auto events = rc::gen::cast<event_of<V>>(std::move(generator));
+    const auto sequences = rc::gen::container<std::vector<event_of<V>>>(events);
+    bool ok = rc::check(name + ": fold(a ++ b) == fold(fold(a), b)",
+                        [=] { detail::require(laws::fold_concatenation(v, *sequences, *sequences)); });
+    ok = rc::check(name + ": evolve is deterministic",
+                   [=] {
+                     const auto history = *sequences;
+                     const auto state = decider::fold(v, history);
+                     detail::require(laws::evolve_deterministic(v, state, *events));
+                   }) &&
+         ok;
+    return ok;
+  }
 }
 
 }  // namespace decider::testing

@@ -62,7 +62,9 @@ class decided : private given_view<D> {
 
  public:
   decided(base history, command_of<D> command)
-      : base(std::move(history)), command_(std::move(command)), before_(base::state()),
+      : base(std::move(history)),
+        command_(std::move(command)),
+        before_(base::state()),
         result_(this->v_.decide(command_, before_)) {}
 
   // The command is accepted with exactly these events, in this order.
@@ -150,9 +152,8 @@ class reacted {
   const reacted& then(const Commands&... expected_commands) const {
     const std::vector<command_of<P>> expected{command_of<P>(expected_commands)...};
     if (!(commands_ == expected)) {
-      throw scenario_failure("scenario failed: then: the process reacted differently\n  when:     " +
-                             describe(event_) + "\n  expected: " + describe(expected) +
-                             "\n  actual:   " + describe(commands_));
+      throw scenario_failure("scenario failed: then: the process reacted differently\n  when:     " + describe(event_) +
+                             "\n  expected: " + describe(expected) + "\n  actual:   " + describe(commands_));
     }
     return *this;
   }
@@ -187,7 +188,11 @@ struct given_fn {
     if constexpr (decider::process<V> && !decider::view<V>) {
       static_assert(sizeof...(Events) == 0, "decider::testing::given: a process takes no history; use when(event).");
       return detail::given_process<V>(std::move(v));
+    } else if constexpr (decider::detail::has_command_type<V> && !decider::detail::has_state_type<V>) {
+      return static_cast<void>(decider::detail::check_process<V>());  // a would-be process: say what it lacks
     } else if constexpr (!decider::detail::check_view<V>()) {
+      return;
+    } else if constexpr (!decider::detail::check_would_be_decider<V>()) {
       return;
     } else {
       std::vector<event_of<V>> events{event_of<V>(history)...};
@@ -203,12 +208,19 @@ inline constexpr given_fn given{};
 
 struct given_history_fn {
   // given_history(decider_or_view, range): the same, from a vector of events already built.
-  template <class V>
-  [[nodiscard]] auto operator()(V v, std::vector<event_of<V>> events) const {
-    if constexpr (decider::decider<V>) {
-      return detail::given_decider<V>(std::move(v), std::move(events));
+  template <class V, class Events>
+  [[nodiscard]] auto operator()(V v, const Events& history) const {
+    if constexpr (!decider::detail::check_view<V>()) {
+      return;
+    } else if constexpr (!decider::detail::check_would_be_decider<V>()) {
+      return;
     } else {
-      return detail::given_view<V>(std::move(v), std::move(events));
+      std::vector<event_of<V>> events(history.begin(), history.end());
+      if constexpr (decider::decider<V>) {
+        return detail::given_decider<V>(std::move(v), std::move(events));
+      } else {
+        return detail::given_view<V>(std::move(v), std::move(events));
+      }
     }
   }
 };
