@@ -1,0 +1,252 @@
+// decider/store/memory.hpp — the in-memory reference event store: thread-safe (concurrent readers, appends
+// serialized), with tag and type indexes so that reads and condition checks cost O(matching events), not O(store).
+// Use it in tests, in examples, and as the model a durable store is compared with.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "decider/store/concepts.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/query.hpp"
+
+namespace decider {
+
+template <class Event>
+class memory_store {
+  static_assert(storable_event<Event>,
+                "decider::memory_store: the event type declares no identity: give each event type `static constexpr "
+                "std::string_view type_name` and `std::vector<decider::tag> tags() const`, or specialize "
+                "decider::event_traits.");
+
+ public:
+  using event_type = Event;
+
+  memory_store() = default;
+  memory_store(const memory_store&) = delete;
+  memory_store& operator=(const memory_store&) = delete;
+
+  [[nodiscard]] read_result<Event> read(const query& q, const read_options& options = {}) const {
+    std::shared_lock lock(mutex_);
+    std::vector<stored_event<Event>> out;
+    for (const position p : matching(q, options)) {
+      out.push_back(log_[p - 1]);
+    }
+    return out;
+  }
+
+  [[nodiscard]] append_result append(std::vector<event_to_append<Event>> batch,
+                                     const std::optional<append_condition>& condition = std::nullopt) {
+    if (batch.empty()) {
+      return unexpected<append_error>(invalid_append{"an append needs at least one event"});
+    }
+    std::unique_lock lock(mutex_);
+    if (auto retried = already_stored(batch)) {
+      return *retried;
+    }
+    if (auto invalid = check_ids(batch)) {
+      return unexpected<append_error>(std::move(*invalid));
+    }
+    if (condition) {
+      if (auto conflict = first_match_after(condition->fail_if_events_match, condition->after.value_or(0))) {
+        return unexpected<append_error>(condition_failed{*conflict});
+      }
+    }
+    const auto now = std::chrono::system_clock::now();
+    for (auto& item : batch) {
+      const position p = log_.size() + 1;
+      stored_event<Event> record{p, std::string(type_name_of(item.event)), tags_of(item.event), std::move(item.event),
+                                 std::move(item.metadata)};
+      record.metadata.recorded_at = now;
+      if (record.metadata.event_id.empty()) {
+        record.metadata.event_id = "memory-" + std::to_string(p);
+      }
+      by_type_[record.type].push_back(p);
+      for (const auto& t : record.tags) {
+        by_tag_[t].push_back(p);
+      }
+      by_id_.emplace(record.metadata.event_id, p);
+      log_.push_back(std::move(record));
+    }
+    return log_.size();
+  }
+
+  // The position of the last event stored (0 when empty).
+  [[nodiscard]] position head() const {
+    std::shared_lock lock(mutex_);
+    return log_.size();
+  }
+
+ private:
+  // Positions of the events matching the query, in the order and window the options ask for.
+  std::vector<position> matching(const query& q, const read_options& options) const {
+    const position last = log_.size();
+    position low = 1;
+    position high = last;
+    if (options.from && options.backwards) {
+      high = std::min(*options.from, last);
+    } else if (options.from) {
+      low = std::max<position>(*options.from, 1);
+    }
+    std::vector<position> found;
+    if (low > high) {
+      return found;
+    }
+    if (q.matches_all()) {
+      for (position p = low; p <= high; ++p) {
+        found.push_back(p);
+      }
+    } else {
+      for (const auto& item : q.items) {
+        const auto before = found.size();
+        candidates(item, low, high, [&](position p) {
+          const auto& e = log_[p - 1];
+          if (item.matches(e.type, e.tags)) {
+            found.push_back(p);
+          }
+          return true;
+        });
+        std::inplace_merge(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(before), found.end());
+      }
+      found.erase(std::unique(found.begin(), found.end()), found.end());
+    }
+    if (options.backwards) {
+      std::reverse(found.begin(), found.end());
+    }
+    if (options.limit && found.size() > *options.limit) {
+      found.resize(*options.limit);
+    }
+    return found;
+  }
+
+  // Calls visit(p), in increasing order, for a superset of the positions in [low, high] the item can match:
+  // the shortest of its tags' position lists, or the union of its types' lists. visit returns false to stop.
+  template <class Visit>
+  bool candidates(const query_item& item, position low, position high, Visit visit) const {
+    auto scan = [&](const std::vector<position>& list) {
+      for (auto at = std::lower_bound(list.begin(), list.end(), low); at != list.end() && *at <= high; ++at) {
+        if (!visit(*at)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    if (!item.tags.empty()) {
+      const std::vector<position>* shortest = nullptr;
+      for (const auto& t : item.tags) {
+        const auto at = by_tag_.find(t);
+        if (at == by_tag_.end()) {
+          return true;  // a required tag no event has: nothing matches
+        }
+        if (shortest == nullptr || at->second.size() < shortest->size()) {
+          shortest = &at->second;
+        }
+      }
+      return scan(*shortest);
+    }
+    if (!item.types.empty()) {
+      std::vector<position> merged;
+      for (const auto& type : item.types) {
+        if (const auto at = by_type_.find(type); at != by_type_.end()) {
+          const auto from = std::lower_bound(at->second.begin(), at->second.end(), low);
+          const auto to = std::upper_bound(from, at->second.end(), high);
+          const auto middle = merged.insert(merged.end(), from, to);
+          std::inplace_merge(merged.begin(), middle, merged.end());
+        }
+      }
+      return scan(merged);
+    }
+    for (position p = low; p <= high; ++p) {  // an item with neither types nor tags matches everything
+      if (!visit(p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::optional<position> first_match_after(const query& q, position after) const {
+    const position last = log_.size();
+    if (after >= last) {
+      return std::nullopt;
+    }
+    if (q.matches_all()) {
+      return after + 1;
+    }
+    std::optional<position> first;
+    for (const auto& item : q.items) {
+      candidates(item, after + 1, last, [&](position p) {
+        const auto& e = log_[p - 1];
+        if (item.matches(e.type, e.tags)) {
+          first = first ? std::min(*first, p) : p;
+          return false;
+        }
+        return true;
+      });
+    }
+    return first;
+  }
+
+  // A batch whose event ids are all stored already, as one earlier append, is a retry: answer as then.
+  std::optional<position> already_stored(const std::vector<event_to_append<Event>>& batch) const {
+    const auto& first_id = batch.front().metadata.event_id;
+    if (first_id.empty()) {
+      return std::nullopt;
+    }
+    const auto at = by_id_.find(first_id);
+    if (at == by_id_.end()) {
+      return std::nullopt;
+    }
+    const position start = at->second;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const position p = start + i;
+      if (p > log_.size() || log_[p - 1].metadata.event_id != batch[i].metadata.event_id) {
+        return std::nullopt;  // not the same batch: check_ids reports it
+      }
+    }
+    return start + batch.size() - 1;
+  }
+
+  std::optional<invalid_append> check_ids(const std::vector<event_to_append<Event>>& batch) const {
+    std::unordered_set<std::string> seen;
+    for (const auto& item : batch) {
+      const auto& id = item.metadata.event_id;
+      if (id.empty()) {
+        continue;
+      }
+      if (!seen.insert(id).second) {
+        return invalid_append{"event id " + id + " appears twice in the batch"};
+      }
+      if (by_id_.count(id) != 0) {
+        return invalid_append{"event id " + id + " is already stored by another append"};
+      }
+    }
+    return std::nullopt;
+  }
+
+  mutable std::shared_mutex mutex_;
+  std::vector<stored_event<Event>> log_;  // log_[p - 1] is the event at position p
+  std::unordered_map<std::string, std::vector<position>> by_type_;
+  std::unordered_map<tag, std::vector<position>> by_tag_;
+  std::unordered_map<std::string, position> by_id_;
+};
+
+namespace detail {
+struct memory_store_probe_event {
+  static constexpr std::string_view type_name = "probe";
+  [[nodiscard]] std::vector<tag> tags() const { return {}; }
+};
+}  // namespace detail
+static_assert(event_store<memory_store<detail::memory_store_probe_event>>,
+              "decider::memory_store must model decider::event_store");
+
+}  // namespace decider

@@ -1,0 +1,219 @@
+// The in-memory store against the DCB checklist (../shared/BRIEF.md): queries, ordering, positions, atomic
+// batches, conditions, concurrency, distinct errors and idempotent retries.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <latch>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "decider/store/memory.hpp"
+#include "support/store_events.hpp"
+
+using namespace store_events;
+using decider::append_condition;
+using decider::event_to_append;
+using decider::make_tag;
+using decider::position;
+using decider::query;
+using decider::read_options;
+using store = decider::memory_store<event>;
+
+namespace {
+
+std::vector<event_to_append<event>> batch(std::initializer_list<event> events) {
+  std::vector<event_to_append<event>> out;
+  for (const auto& e : events) {
+    out.push_back({e, {}});
+  }
+  return out;
+}
+
+std::vector<position> positions(const decider::read_result<event>& r) {
+  std::vector<position> out;
+  for (const auto& e : *r) {
+    out.push_back(e.position);
+  }
+  return out;
+}
+
+// c1 defined (1), c10 defined (2), s1 -> c1 (3), note tagged a,b (4), s2 -> c10 (5)
+void seed(store& s) {
+  REQUIRE(s.append(batch({course_defined{"c1", 2}, course_defined{"c10", 3}})).value() == 2);
+  REQUIRE(s.append(batch({student_subscribed{"s1", "c1"}})).value() == 3);
+  REQUIRE(s.append(batch({note{"x", {"a", "b"}}})).value() == 4);
+  REQUIRE(s.append(batch({student_subscribed{"s2", "c10"}})).value() == 5);
+}
+
+}  // namespace
+
+TEST_CASE("memory_store models event_store", "[store][memory]") { STATIC_REQUIRE(decider::event_store<store>); }
+
+TEST_CASE("checklist 1: queries match by type and by all tags, items OR'ed", "[store][memory]") {
+  store s;
+  seed(s);
+  CHECK(positions(s.read(query::all())) == std::vector<position>{1, 2, 3, 4, 5});
+  CHECK(positions(s.read(decider::tagged({make_tag("course", "c1")}))) == std::vector<position>{1, 3});
+  // Tags are exact: "course:c1" does not match "course:c10".
+  CHECK(positions(s.read(decider::tagged({"course:c"}))).empty());
+  CHECK(positions(s.read(decider::events({"student_subscribed"}))) == std::vector<position>{3, 5});
+  CHECK(positions(s.read(decider::events({"student_subscribed"}, {"course:c10"}))) == std::vector<position>{5});
+  // All tags of an item must be present.
+  CHECK(positions(s.read(decider::tagged({"a", "b"}))) == std::vector<position>{4});
+  CHECK(positions(s.read(decider::tagged({"a", "c"}))).empty());
+  // Items are OR'ed, and an event matching two items is returned once.
+  const auto either = decider::events({"course_defined"}) | decider::tagged({"course:c1"});
+  CHECK(positions(s.read(either)) == std::vector<position>{1, 2, 3});
+  // An item with several types matches any of them.
+  CHECK(positions(s.read(decider::events({"note", "course_defined"}))) == std::vector<position>{1, 2, 4});
+  // Reads return every tag of the event, as a set.
+  const auto read = s.read(decider::events({"student_subscribed"}, {"student:s1"}));
+  REQUIRE(read->size() == 1);
+  CHECK(read->front().tags == std::vector<decider::tag>{"course:c1", "student:s1"});
+  CHECK(read->front().type == "student_subscribed");
+  CHECK(read->front().event == event{student_subscribed{"s1", "c1"}});
+}
+
+TEST_CASE("checklist 2: reads ascend; from is inclusive; backwards and limit", "[store][memory]") {
+  store s;
+  seed(s);
+  CHECK(positions(s.read(query::all(), read_options{.from = 3})) == std::vector<position>{3, 4, 5});
+  CHECK(positions(s.read(query::all(), read_options{.from = 3, .backwards = true})) == std::vector<position>{3, 2, 1});
+  CHECK(positions(s.read(query::all(), read_options{.backwards = true, .limit = 2})) == std::vector<position>{5, 4});
+  CHECK(positions(s.read(decider::tagged({"course:c1"}), read_options{.limit = 1})) == std::vector<position>{1});
+  CHECK(positions(s.read(query::all(), read_options{.from = 99})).empty());
+  // Options never change which events match, only the window.
+  const auto q = decider::events({"student_subscribed", "course_defined"});
+  CHECK(positions(s.read(q, read_options{.from = 2})) == std::vector<position>{2, 3, 5});
+}
+
+TEST_CASE("checklist 3 and 4: positions start at 1 and increase; batches are non-empty and atomic", "[store][memory]") {
+  store s;
+  CHECK(s.head() == 0);
+  auto empty = s.append({});
+  REQUIRE_FALSE(empty.has_value());
+  CHECK(std::holds_alternative<decider::invalid_append>(empty.error()));
+  REQUIRE(s.append(batch({note{"1", {}}, note{"2", {}}, note{"3", {}}})).value() == 3);
+  CHECK(positions(s.read(query::all())) == std::vector<position>{1, 2, 3});
+  // A refused batch stores none of its events.
+  auto refused = s.append(batch({note{"4", {}}, note{"5", {}}}), append_condition{query::all(), 2});
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(s.head() == 3);
+}
+
+TEST_CASE("checklist 5: a condition fails iff a matching event is stored after its position", "[store][memory]") {
+  // [docs:condition]
+  const auto c1 = decider::tagged({"course:c1"});  // matches 1 and 3
+  store t;
+  seed(t);
+  CHECK(t.append(batch({note{"after 3", {"course:c1"}}}), append_condition{c1, 3}).value() == 6);
+  auto stale = t.append(batch({note{"after 2", {}}}), append_condition{c1, 2});
+  REQUIRE_FALSE(stale.has_value());
+  CHECK(stale.error() == decider::append_error{decider::condition_failed{3}});
+  // Without `after`, any matching event fails it: uniqueness.
+  CHECK_FALSE(t.append(batch({note{"unique", {}}}), append_condition{decider::tagged({"student:s2"}), {}}).has_value());
+  CHECK(t.append(batch({note{"unique", {}}}), append_condition{decider::tagged({"student:s9"}), {}}).has_value());
+  // [/docs:condition]
+  // The batch's own events never trip its own condition.
+  CHECK(t.append(batch({note{"self", {"fresh"}}, note{"self", {"fresh"}}}),
+                 append_condition{decider::tagged({"fresh"}), {}})
+            .has_value());
+}
+
+TEST_CASE("checklist 5 (position check): condition after the head passes when nothing newer matches",
+          "[store][memory]") {
+  store s;
+  seed(s);
+  CHECK(s.append(batch({note{"n", {}}}), append_condition{decider::tagged({"course:c1"}), 5}).value() == 6);
+}
+
+TEST_CASE("checklist 7: a failed condition is its own error; a retried batch is stored once", "[store][memory]") {
+  store s;
+  std::vector<event_to_append<event>> first{{note{"a", {}}, {.event_id = "e1"}}, {note{"b", {}}, {.event_id = "e2"}}};
+  REQUIRE(s.append(first).value() == 2);
+  REQUIRE(s.append(first).value() == 2);  // the retry answers as the first append did
+  CHECK(s.head() == 2);
+  auto reused = s.append({{note{"c", {}}, {.event_id = "e2"}}});
+  REQUIRE_FALSE(reused.has_value());
+  CHECK(std::holds_alternative<decider::invalid_append>(reused.error()));
+  auto twice = s.append({{note{"d", {}}, {.event_id = "e9"}}, {note{"e", {}}, {.event_id = "e9"}}});
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(std::holds_alternative<decider::invalid_append>(twice.error()));
+  auto conflict = s.append(batch({note{"f", {}}}), append_condition{query::all(), 1});
+  REQUIRE_FALSE(conflict.has_value());
+  CHECK(std::holds_alternative<decider::condition_failed>(conflict.error()));
+  CHECK(s.read(query::all())->at(0).metadata.event_id == "e1");
+}
+
+TEST_CASE("checklist 6: racers on one boundary, exactly one wins; a write-skew pair, exactly one is rejected",
+          "[store][memory][concurrency]") {
+  for (int round = 0; round < 50; ++round) {
+    store s;
+    REQUIRE(s.append(batch({course_defined{"c1", 1}})).value() == 1);
+    const auto boundary = decider::tagged({"course:c1"});
+    std::atomic<int> wins{0};
+    std::latch all_read(8);
+    std::vector<std::thread> racers;
+    for (int r = 0; r < 8; ++r) {
+      racers.emplace_back([&, r] {
+        const auto read = s.read(boundary);
+        const position seen = read->back().position;
+        all_read.arrive_and_wait();  // every racer decides on the same state
+        if (s.append(batch({student_subscribed{"s" + std::to_string(r), "c1"}}), append_condition{boundary, seen})) {
+          wins++;
+        }
+      });
+    }
+    for (auto& t : racers) {
+      t.join();
+    }
+    REQUIRE(wins.load() == 1);
+    REQUIRE(s.read(boundary)->size() == 2);
+  }
+  for (int round = 0; round < 50; ++round) {
+    // Write skew: each writer reads both x and y, then writes only its own; the union query catches it.
+    store s;
+    const auto both = decider::tagged({"x"}) | decider::tagged({"y"});
+    std::atomic<int> wins{0};
+    std::latch all_read(2);
+    std::vector<std::thread> writers;
+    for (const char* mine : {"x", "y"}) {
+      writers.emplace_back([&, mine] {
+        const auto read = s.read(both);
+        const position seen = read->empty() ? 0 : read->back().position;
+        all_read.arrive_and_wait();
+        if (s.append(batch({note{"on call", {mine}}}), append_condition{both, seen})) {
+          wins++;
+        }
+      });
+    }
+    for (auto& t : writers) {
+      t.join();
+    }
+    REQUIRE(wins.load() == 1);
+  }
+}
+
+TEST_CASE("checklist 6: appends on disjoint boundaries never fail", "[store][memory][concurrency]") {
+  store s;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      const auto mine = decider::tagged({"writer:" + std::to_string(w)});
+      for (int i = 0; i < 500; ++i) {
+        const auto read = s.read(mine);
+        const position seen = read->empty() ? 0 : read->back().position;
+        if (!s.append(batch({note{"n", {"writer:" + std::to_string(w)}}}), append_condition{mine, seen})) {
+          failures++;
+        }
+      }
+    });
+  }
+  for (auto& t : writers) {
+    t.join();
+  }
+  CHECK(failures.load() == 0);
+  CHECK(s.head() == 2000);
+}
