@@ -1,0 +1,180 @@
+// decider/store/dcb.hpp — dynamic consistency boundaries: a decision model composed of projections, each a view
+// with the query for the events it needs; one read with the union of their queries; the union query and the last
+// position read become the append condition. execute() runs a decision this way with a bounded retry on conflict.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "decider/concepts.hpp"
+#include "decider/detail/type_list.hpp"
+#include "decider/store/concepts.hpp"
+#include "decider/store/query.hpp"
+
+namespace decider {
+
+// A view and the query that selects the events it folds.
+template <class V>
+struct projection {
+  V view;
+  query selects;
+};
+
+struct project_fn {
+  template <class V>
+  [[nodiscard]] auto operator()(V view, query selects) const {
+    if constexpr (!detail::check_view<V>()) {
+      return;
+    } else {
+      return projection<V>{std::move(view), std::move(selects)};
+    }
+  }
+};
+// project(view, query): the view folds the events the query selects.
+inline constexpr project_fn project{};
+
+// Several projections read together: the state is a tuple of theirs, the query the union of theirs.
+// Each event read is folded only into the projections whose query selects it.
+template <class... Vs>
+class decision_model {
+ public:
+  using state_type = std::tuple<state_of<Vs>...>;
+
+  explicit decision_model(projection<Vs>... parts) : parts_(std::move(parts)...) {
+    static_assert(sizeof...(Vs) > 0, "decider::decision_model: give at least one projection.");
+    // Start from the first query, not from the empty query (which would select every event).
+    query_ = std::get<0>(parts_).selects;
+    std::apply([&](const auto&... p) { ((query_ = query_ | p.selects), ...); }, parts_);
+  }
+
+  [[nodiscard]] const query& selects() const noexcept { return query_; }
+
+  [[nodiscard]] state_type initial_state() const {
+    return std::apply([](const auto&... p) { return state_type(p.view.initial_state()...); }, parts_);
+  }
+
+  template <class Event>
+  [[nodiscard]] state_type evolve(state_type state, const stored_event<Event>& e) const {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) { (evolve_part<Is>(state, e), ...); }
+    (std::index_sequence_for<Vs...>{});
+    return state;
+  }
+
+ private:
+  template <std::size_t I, class Event>
+  void evolve_part(state_type& state, const stored_event<Event>& e) const {
+    const auto& part = std::get<I>(parts_);
+    if (!part.selects.matches(e.type, e.tags)) {
+      return;
+    }
+    using part_event = event_of<std::tuple_element_t<I, std::tuple<Vs...>>>;
+    if (auto mine = detail::narrow<part_event>(e.event)) {
+      auto& s = std::get<I>(state);
+      s = part.view.evolve(std::move(s), *mine);
+    }
+  }
+
+  std::tuple<projection<Vs>...> parts_;
+  query query_;
+};
+
+template <class... Vs>
+decision_model(projection<Vs>...) -> decision_model<Vs...>;
+
+// The decision kept conflicting with concurrent appends for every attempt allowed.
+struct retries_exhausted {
+  std::size_t attempts = 0;
+  friend bool operator==(const retries_exhausted&, const retries_exhausted&) = default;
+};
+
+struct execute_options {
+  std::size_t max_attempts = 8;
+  std::chrono::microseconds first_backoff{50};  // doubled after each conflict
+  std::chrono::microseconds max_backoff{5'000};
+  // Names this command: its events get ids "<key>#<n>", so a command retried after a lost acknowledgement is
+  // stored once (the store answers a repeated batch of ids with the first append's position).
+  std::string idempotency_key{};
+  event_metadata metadata{};  // correlation and causation ids for every event of the decision
+};
+
+template <class Event>
+struct execution {
+  decider::position position = 0;  // of the last event appended, or of the last event read if none
+  std::vector<Event> events;       // what was appended (nothing when the decision was to do nothing)
+  std::size_t attempts = 0;
+};
+
+template <class Error>
+using execute_error = detail::flat_variant_t<Error, retries_exhausted, store_unavailable, invalid_append>;
+
+struct execute_fn {
+  // execute(store, model, decide, options): read the model's union query once, fold, decide on the states,
+  // append the events under the condition {union query, last position read}; on conflict, back off and redo.
+  // decide: (const model state&) -> decision<Events, Error>.
+  template <class Store, class Model, class Decide>
+  auto operator()(Store& store, const Model& model, const Decide& decide, const execute_options& options = {}) const {
+    static_assert(event_store<Store>, "decider::execute: the first argument is not a decider::event_store.");
+    using Event = typename Store::event_type;
+    using decided = std::remove_cvref_t<std::invoke_result_t<const Decide&, const typename Model::state_type&>>;
+    using error = execute_error<typename decided::error_type>;
+    using result = expected<execution<Event>, error>;
+
+    auto backoff = options.first_backoff;
+    for (std::size_t attempt = 1; attempt <= options.max_attempts; ++attempt) {
+      auto read = store.read(model.selects());
+      if (!read.has_value()) {
+        return result(unexpected<error>(error(std::move(read).error())));
+      }
+      auto state = model.initial_state();
+      std::optional<decider::position> last;
+      for (const auto& e : *read) {
+        state = model.evolve(std::move(state), e);
+        last = e.position;
+      }
+      auto decision = decide(static_cast<const typename Model::state_type&>(state));
+      if (!decision.has_value()) {
+        return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
+      }
+      if (decision->empty()) {
+        return result(execution<Event>{last.value_or(0), {}, attempt});
+      }
+      std::vector<event_to_append<Event>> batch;
+      std::vector<Event> events;
+      for (std::size_t i = 0; i < decision->size(); ++i) {
+        Event event = detail::widen<Event>((*decision)[i]);
+        event_metadata metadata = options.metadata;
+        if (!options.idempotency_key.empty()) {
+          metadata.event_id = options.idempotency_key + "#" + std::to_string(i);
+        }
+        batch.push_back({event, std::move(metadata)});
+        events.push_back(std::move(event));
+      }
+      auto appended = store.append(std::move(batch), append_condition{model.selects(), last});
+      if (appended.has_value()) {
+        return result(execution<Event>{*appended, std::move(events), attempt});
+      }
+      if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
+        return result(unexpected<error>(error(*down)));
+      }
+      if (const auto* invalid = std::get_if<invalid_append>(&appended.error())) {
+        return result(unexpected<error>(error(*invalid)));
+      }
+      if (attempt < options.max_attempts) {
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, options.max_backoff);
+      }
+    }
+    return result(unexpected<error>(error(retries_exhausted{options.max_attempts})));
+  }
+};
+inline constexpr execute_fn execute{};
+
+}  // namespace decider
