@@ -1,0 +1,200 @@
+// decider/store/run.hpp — one decider, three ways to run a command against storage:
+//   run_event_sourced(streams, d, stream, command)   read the stream, fold, decide, append at the version read
+//   run_state_stored(states, d, id, command)         load the state, decide, evolve, save at the version loaded
+//   run_dcb(store, d, query, command)                a decision model of one projection (d, query), see execute()
+// Each retries a conflicting command (bounded, with backoff) and returns the decided events, or the refusal.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "decider/concepts.hpp"
+#include "decider/detail/type_list.hpp"
+#include "decider/store/dcb.hpp"
+#include "decider/store/state.hpp"
+#include "decider/store/stream.hpp"
+
+namespace decider {
+
+template <class State, class Event>
+struct run_outcome {
+  State state;                // after the decided events
+  std::vector<Event> events;  // what was stored (nothing when the decision was to do nothing)
+  std::size_t attempts = 0;
+};
+
+namespace detail {
+
+template <class D, class Result, class Attempt>
+Result with_retry(const execute_options& options, Attempt attempt) {
+  using error = typename Result::error_type;
+  auto backoff = options.first_backoff;
+  for (std::size_t n = 1; n <= options.max_attempts; ++n) {
+    std::optional<Result> done = attempt(n);
+    if (done) {
+      return std::move(*done);
+    }
+    if (n < options.max_attempts) {
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, options.max_backoff);
+    }
+  }
+  return Result(unexpected<error>(error(retries_exhausted{options.max_attempts})));
+}
+
+// A store's append error as a runner error; nullopt for a failed condition (retry).
+template <class Error>
+std::optional<Error> unless_conflict(const append_error& e) {
+  if (const auto* down = std::get_if<store_unavailable>(&e)) {
+    return Error(*down);
+  }
+  if (const auto* invalid = std::get_if<invalid_append>(&e)) {
+    return Error(*invalid);
+  }
+  return std::nullopt;
+}
+
+template <class Event>
+std::vector<event_to_append<Event>> to_append(const std::vector<Event>& events, const execute_options& options) {
+  std::vector<event_to_append<Event>> batch;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    event_metadata metadata = options.metadata;
+    if (!options.idempotency_key.empty()) {
+      metadata.event_id = options.idempotency_key + "#" + std::to_string(i);
+    }
+    batch.push_back({events[i], std::move(metadata)});
+  }
+  return batch;
+}
+
+}  // namespace detail
+
+struct run_event_sourced_fn {
+  template <class Streams, class D>
+  auto operator()(Streams& streams, const D& d, const std::string& stream, const command_of<D>& command,
+                  const execute_options& options = {}) const {
+    static_assert(stream_store<Streams>, "decider::run_event_sourced: the first argument is not a stream_store.");
+    static_assert(detail::check_decider<D>());
+    using Event = typename Streams::event_type;
+    using error = execute_error<error_of<D>>;
+    using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
+    return detail::with_retry<D, result>(options, [&](std::size_t attempt) -> std::optional<result> {
+      auto read = streams.read_stream(stream);
+      if (!read.has_value()) {
+        return result(unexpected<error>(error(std::move(read).error())));
+      }
+      state_of<D> state = d.initial_state();
+      for (const auto& e : read->events) {
+        if (auto mine = detail::narrow<event_of<D>>(e.event)) {
+          state = d.evolve(std::move(state), *mine);
+        }
+      }
+      auto decided = d.decide(command, state);
+      if (!decided.has_value()) {
+        return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
+      }
+      for (const auto& e : *decided) {
+        state = d.evolve(std::move(state), e);
+      }
+      if (decided->empty()) {
+        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), {}, attempt});
+      }
+      std::vector<Event> events;
+      for (const auto& e : *decided) {
+        events.push_back(detail::widen<Event>(e));
+      }
+      auto appended = streams.append_to_stream(stream, detail::to_append(events, options),
+                                               expected_version::exact(read->version()));
+      if (appended.has_value()) {
+        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
+      }
+      if (auto failure = detail::unless_conflict<error>(appended.error())) {
+        return result(unexpected<error>(std::move(*failure)));
+      }
+      return std::nullopt;
+    });
+  }
+};
+inline constexpr run_event_sourced_fn run_event_sourced{};
+
+struct run_state_stored_fn {
+  template <class States, class D>
+  auto operator()(States& states, const D& d, const std::string& id, const command_of<D>& command,
+                  const execute_options& options = {}) const {
+    static_assert(state_store<States>, "decider::run_state_stored: the first argument is not a state_store.");
+    static_assert(detail::check_decider<D>());
+    using error = execute_error<error_of<D>>;
+    using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
+    return detail::with_retry<D, result>(options, [&](std::size_t attempt) -> std::optional<result> {
+      auto loaded = states.load(id);
+      if (!loaded.has_value()) {
+        return result(unexpected<error>(error(std::move(loaded).error())));
+      }
+      const stream_version version = *loaded ? (*loaded)->version : 0;
+      state_of<D> state = *loaded ? std::move((*loaded)->state) : d.initial_state();
+      auto decided = d.decide(command, state);
+      if (!decided.has_value()) {
+        return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
+      }
+      if (decided->empty()) {
+        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), {}, attempt});
+      }
+      for (const auto& e : *decided) {
+        state = d.evolve(std::move(state), e);
+      }
+      auto saved =
+          states.save(id, state, version == 0 ? expected_version::no_stream() : expected_version::exact(version));
+      if (saved.has_value()) {
+        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
+      }
+      if (auto failure = detail::unless_conflict<error>(saved.error())) {
+        return result(unexpected<error>(std::move(*failure)));
+      }
+      return std::nullopt;
+    });
+  }
+};
+inline constexpr run_state_stored_fn run_state_stored{};
+
+struct run_dcb_fn {
+  template <class Store, class D>
+  auto operator()(Store& store, const D& d, const query& boundary, const command_of<D>& command,
+                  const execute_options& options = {}) const {
+    static_assert(event_store<Store>, "decider::run_dcb: the first argument is not an event_store.");
+    static_assert(detail::check_decider<D>());
+    using error = execute_error<error_of<D>>;
+    using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
+    const auto model = decision_model(project(d, boundary));
+    auto done = execute(
+        store, model, [&](const auto& state) { return d.decide(command, std::get<0>(state)); }, options);
+    if (!done.has_value()) {
+      return result(unexpected<error>(std::move(done).error()));
+    }
+    // The state after the decision: what the model read, evolved with the decided events.
+    auto read = store.read(boundary, read_options{.from = {}, .backwards = false, .limit = {}});
+    state_of<D> state = d.initial_state();
+    if (read.has_value()) {
+      for (const auto& e : *read) {
+        if (e.position <= done->position) {
+          if (auto mine = detail::narrow<event_of<D>>(e.event)) {
+            state = d.evolve(std::move(state), *mine);
+          }
+        }
+      }
+    }
+    std::vector<event_of<D>> events;
+    for (const auto& e : done->events) {
+      if (auto mine = detail::narrow<event_of<D>>(e)) {
+        events.push_back(std::move(*mine));
+      }
+    }
+    return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(events), done->attempts});
+  }
+};
+inline constexpr run_dcb_fn run_dcb{};
+
+}  // namespace decider
