@@ -99,60 +99,79 @@ class memory_store {
       low = std::max<position>(*options.from, 1);
     }
     std::vector<position> found;
-    if (low > high) {
+    const std::size_t limit = options.limit.value_or(static_cast<std::size_t>(-1));
+    if (low > high || limit == 0) {
       return found;
     }
-    if (q.matches_all()) {
-      for (position p = low; p <= high; ++p) {
-        found.push_back(p);
-      }
-    } else {
-      for (const auto& item : q.items) {
-        const auto before = found.size();
-        candidates(item, low, high, [&](position p) {
-          const auto& e = log_[p - 1];
-          if (item.matches(e.type, e.tags)) {
-            found.push_back(p);
-          }
-          return true;
-        });
-        std::inplace_merge(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(before), found.end());
-      }
-      found.erase(std::unique(found.begin(), found.end()), found.end());
+    if (q.matches_all() || q.items.size() == 1) {
+      // One list to walk, in the order asked: stop as soon as the limit is reached.
+      const query_item everything{};
+      const query_item& item = q.matches_all() ? everything : q.items.front();
+      candidates(item, low, high, options.backwards, [&](position p) {
+        const auto& e = log_[p - 1];
+        if (item.matches(e.type, e.tags)) {
+          found.push_back(p);
+        }
+        return found.size() < limit;
+      });
+      return found;
     }
+    for (const auto& item : q.items) {
+      const auto before = found.size();
+      candidates(item, low, high, false, [&](position p) {
+        const auto& e = log_[p - 1];
+        if (item.matches(e.type, e.tags)) {
+          found.push_back(p);
+        }
+        return true;
+      });
+      std::inplace_merge(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(before), found.end());
+    }
+    found.erase(std::unique(found.begin(), found.end()), found.end());
     if (options.backwards) {
       std::reverse(found.begin(), found.end());
     }
-    if (options.limit && found.size() > *options.limit) {
-      found.resize(*options.limit);
+    if (found.size() > limit) {
+      found.resize(limit);
     }
     return found;
   }
 
-  // Calls visit(p), in increasing order, for a superset of the positions in [low, high] the item can match:
-  // the shortest of its tags' position lists, or the union of its types' lists. visit returns false to stop.
+  // Calls visit(p) for a superset of the positions in [low, high] the item can match — the shortest of its tags'
+  // position lists, or the union of its types' lists — in increasing order, or decreasing when backwards.
+  // visit returns false to stop early.
   template <class Visit>
-  bool candidates(const query_item& item, position low, position high, Visit visit) const {
-    auto scan = [&](const std::vector<position>& list) {
-      for (auto at = std::lower_bound(list.begin(), list.end(), low); at != list.end() && *at <= high; ++at) {
-        if (!visit(*at)) {
-          return false;
+  void candidates(const query_item& item, position low, position high, bool backwards, Visit visit) const {
+    auto scan = [&](auto first, auto last) {  // a sorted range of positions
+      const auto from = std::lower_bound(first, last, low);
+      const auto to = std::upper_bound(from, last, high);
+      if (backwards) {
+        for (auto at = to; at != from;) {
+          if (!visit(*--at)) {
+            return;
+          }
+        }
+      } else {
+        for (auto at = from; at != to; ++at) {
+          if (!visit(*at)) {
+            return;
+          }
         }
       }
-      return true;
     };
     if (!item.tags.empty()) {
       const std::vector<position>* shortest = nullptr;
       for (const auto& t : item.tags) {
         const auto at = by_tag_.find(t);
         if (at == by_tag_.end()) {
-          return true;  // a required tag no event has: nothing matches
+          return;  // a required tag no event has: nothing matches
         }
         if (shortest == nullptr || at->second.size() < shortest->size()) {
           shortest = &at->second;
         }
       }
-      return scan(*shortest);
+      scan(shortest->begin(), shortest->end());
+      return;
     }
     if (!item.types.empty()) {
       std::vector<position> merged;
@@ -164,14 +183,14 @@ class memory_store {
           std::inplace_merge(merged.begin(), middle, merged.end());
         }
       }
-      return scan(merged);
+      scan(merged.begin(), merged.end());
+      return;
     }
-    for (position p = low; p <= high; ++p) {  // an item with neither types nor tags matches everything
-      if (!visit(p)) {
-        return false;
+    for (position i = 0; i <= high - low; ++i) {  // an item with neither types nor tags matches everything
+      if (!visit(backwards ? high - i : low + i)) {
+        return;
       }
     }
-    return true;
   }
 
   std::optional<position> first_match_after(const query& q, position after) const {
@@ -184,7 +203,7 @@ class memory_store {
     }
     std::optional<position> first;
     for (const auto& item : q.items) {
-      candidates(item, after + 1, last, [&](position p) {
+      candidates(item, after + 1, last, false, [&](position p) {
         const auto& e = log_[p - 1];
         if (item.matches(e.type, e.tags)) {
           first = first ? std::min(*first, p) : p;

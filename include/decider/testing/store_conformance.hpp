@@ -1,0 +1,437 @@
+// decider/testing/store_conformance.hpp — the DCB checklist as a reusable suite: run it against your own
+// event_store in a few lines. The store must store decider::testing::conformance::event (its events carry a type
+// name and free tags). Every check starts from a fresh store made by your factory.
+//   auto report = decider::testing::check_event_store([] { return std::make_unique<my_store>(...); });
+//   REQUIRE(report.failures.empty());   // report.describe() lists what failed and why
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <latch>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "decider/store/concepts.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/query.hpp"
+
+namespace decider::testing {
+
+namespace conformance {
+
+// Events of three types that carry whatever tags a check gives them.
+template <int Kind>
+struct tagged_event {
+  static constexpr std::string_view type_name = Kind == 0 ? "alpha" : (Kind == 1 ? "beta" : "gamma");
+  std::vector<tag> labels;
+  std::string payload;
+  [[nodiscard]] std::vector<tag> tags() const { return labels; }
+  friend bool operator==(const tagged_event&, const tagged_event&) = default;
+};
+using alpha = tagged_event<0>;
+using beta = tagged_event<1>;
+using gamma = tagged_event<2>;
+using event = std::variant<alpha, beta, gamma>;
+
+}  // namespace conformance
+
+struct conformance_options {
+  std::size_t concurrent_appends = 100'000;  // in the replay validation, over 4 threads
+  std::size_t racers = 8;
+  std::size_t rounds = 20;
+};
+
+struct conformance_report {
+  std::size_t checks = 0;
+  std::vector<std::string> failures;
+  [[nodiscard]] bool ok() const noexcept { return failures.empty(); }
+  [[nodiscard]] std::string describe() const {
+    std::string out = std::to_string(checks) + " checks, " + std::to_string(failures.size()) + " failed";
+    for (const auto& f : failures) {
+      out += "\n  - " + f;
+    }
+    return out;
+  }
+};
+
+namespace detail {
+
+using conformance::event;
+
+inline std::vector<event_to_append<event>> one(event e, std::string id = {}) {
+  return {{std::move(e), event_metadata{.event_id = std::move(id)}}};
+}
+
+template <class Store>
+std::vector<position> positions_of(Store& store, const query& q, const read_options& options = {}) {
+  std::vector<position> out;
+  const auto read = store.read(q, options);
+  if (read.has_value()) {
+    for (const auto& e : *read) {
+      out.push_back(e.position);
+    }
+  }
+  return out;
+}
+
+class recorder {
+ public:
+  explicit recorder(conformance_report& report) : report_(&report) {}
+  void check(bool holds, const std::string& what) {
+    ++report_->checks;
+    if (!holds) {
+      report_->failures.push_back(what);
+    }
+  }
+
+ private:
+  conformance_report* report_;
+};
+
+// 1: c1 alpha{x} 2: beta{x,y} 3: gamma{y} 4: alpha{xy} 5: beta{}
+template <class Store>
+bool seed(Store& store) {
+  using namespace conformance;
+  return store.append({{alpha{{"x"}, "1"}}, {beta{{"x", "y"}, "2"}}}).has_value() &&
+         store.append(one(gamma{{"y"}, "3"})).has_value() && store.append(one(alpha{{"xy"}, "4"})).has_value() &&
+         store.append(one(beta{{}, "5"})).has_value();
+}
+
+template <class Factory>
+void check_queries(const Factory& make, recorder& r) {
+  auto store = make();
+  r.check(seed(*store), "1: seeding five events succeeds");
+  using v = std::vector<position>;
+  r.check(positions_of(*store, query::all()) == v{1, 2, 3, 4, 5}, "1: the empty query matches every event");
+  r.check(positions_of(*store, tagged({"x"})) == v{1, 2}, "1: a tag matches exactly (\"x\" is not \"xy\")");
+  r.check(positions_of(*store, tagged({"x", "y"})) == v{2}, "1: an item needs all its tags");
+  r.check(positions_of(*store, events({"alpha"})) == v{1, 4}, "1: an item with types matches those types");
+  r.check(positions_of(*store, events({"alpha", "gamma"}, {"y"})) == v{3}, "1: types AND tags");
+  r.check(positions_of(*store, tagged({"x"}) | events({"gamma"})) == v{1, 2, 3}, "1: items are OR'ed, no duplicates");
+  r.check(positions_of(*store, tagged({"nobody"})).empty(), "1: an unknown tag matches nothing");
+  const auto read = store->read(tagged({"y"}));
+  r.check(read.has_value() && read->size() == 2 && read->front().tags == std::vector<tag>{"x", "y"} &&
+              read->front().type == "beta",
+          "1: reads return the type name and every tag of the event");
+}
+
+template <class Factory>
+void check_ordering(const Factory& make, recorder& r) {
+  auto store = make();
+  r.check(seed(*store), "2: seeding five events succeeds");
+  using v = std::vector<position>;
+  r.check(positions_of(*store, query::all(), {.from = 3}) == v{3, 4, 5}, "2: from is inclusive");
+  r.check(positions_of(*store, query::all(), {.from = 3, .backwards = true}) == v{3, 2, 1},
+          "2: backwards reads down from `from`");
+  r.check(positions_of(*store, query::all(), {.from = {}, .backwards = true, .limit = 2}) == v{5, 4},
+          "2: backwards with a limit reads the last ones");
+  r.check(positions_of(*store, tagged({"x"}), {.from = {}, .backwards = false, .limit = 1}) == v{1},
+          "2: a limit bounds a forwards read");
+  r.check(positions_of(*store, tagged({"y"}), {.from = 3}) == v{3}, "2: options never change which events match");
+}
+
+template <class Factory>
+void check_appends(const Factory& make, recorder& r) {
+  using namespace conformance;
+  auto store = make();
+  const auto empty = store->append({});
+  r.check(!empty.has_value() && std::holds_alternative<invalid_append>(empty.error()),
+          "4: an empty batch is refused as invalid_append");
+  const auto first = store->append({{alpha{{"a"}, "1"}}, {alpha{{"a"}, "2"}}, {alpha{{"a"}, "3"}}});
+  r.check(first.has_value() && *first == 3, "3: positions start at 1 and the append returns the last");
+  const auto refused =
+      store->append({{beta{{"a"}, "4"}}, {beta{{"a"}, "5"}}}, append_condition{tagged({"a"}), position{1}});
+  r.check(!refused.has_value() && std::holds_alternative<condition_failed>(refused.error()),
+          "5: a condition fails when a matching event is after `after`");
+  r.check(positions_of(*store, query::all()).size() == 3, "4: a refused batch stores none of its events");
+  r.check(store->append(one(gamma{{"a"}, "6"}), append_condition{tagged({"a"}), position{3}}).has_value(),
+          "5: a condition passes when no matching event is after `after`");
+  r.check(!store->append(one(gamma{{}, "7"}), append_condition{tagged({"a"}), std::nullopt}).has_value(),
+          "5: without `after`, any matching event fails the condition");
+  r.check(store->append(one(gamma{{}, "8"}), append_condition{tagged({"unused"}), std::nullopt}).has_value(),
+          "5: without `after`, no matching event passes");
+  r.check(
+      store->append({{alpha{{"own"}, "9"}}, {alpha{{"own"}, "10"}}}, append_condition{tagged({"own"}), std::nullopt})
+          .has_value(),
+      "5: a batch's own events never trip its own condition");
+  const auto ids =
+      store->append({{beta{{"i"}, "11"}, {.event_id = "id-1"}}, {beta{{"i"}, "12"}, {.event_id = "id-2"}}});
+  const auto again =
+      store->append({{beta{{"i"}, "11"}, {.event_id = "id-1"}}, {beta{{"i"}, "12"}, {.event_id = "id-2"}}});
+  r.check(ids.has_value() && again.has_value() && *again == *ids && positions_of(*store, tagged({"i"})).size() == 2,
+          "7: a retried batch with the same event ids is stored once");
+  const auto ps = positions_of(*store, query::all());
+  r.check(std::adjacent_find(ps.begin(), ps.end(), std::greater_equal<>()) == ps.end(), "3: positions increase");
+}
+
+template <class Factory>
+void check_racers(const Factory& make, recorder& r, const conformance_options& options) {
+  using namespace conformance;
+  bool exactly_one = true;
+  bool skew_caught = true;
+  for (std::size_t round = 0; round < options.rounds; ++round) {
+    auto store = make();
+    const bool started = store->append(one(alpha{{"b"}, "start"})).has_value();
+    exactly_one = exactly_one && started;
+    std::atomic<int> wins{0};
+    std::latch ready(static_cast<std::ptrdiff_t>(options.racers));
+    std::vector<std::thread> racers;
+    for (std::size_t i = 0; i < options.racers; ++i) {
+      racers.emplace_back([&, i] {
+        const auto seen = positions_of(*store, tagged({"b"}));
+        ready.arrive_and_wait();
+        if (store->append(one(beta{{"b"}, std::to_string(i)}), append_condition{tagged({"b"}), seen.back()})) {
+          ++wins;
+        }
+      });
+    }
+    for (auto& t : racers) {
+      t.join();
+    }
+    exactly_one = exactly_one && wins == 1;
+
+    auto skew = make();
+    const auto both = tagged({"x"}) | tagged({"y"});
+    std::atomic<int> skew_wins{0};
+    std::latch both_read(2);
+    std::vector<std::thread> pair;
+    for (const char* mine : {"x", "y"}) {
+      pair.emplace_back([&, mine] {
+        const auto seen = positions_of(*skew, both);
+        both_read.arrive_and_wait();
+        const std::optional<position> after = seen.empty() ? std::nullopt : std::optional<position>(seen.back());
+        if (skew->append(one(gamma{{mine}, "on call"}), append_condition{both, after})) {
+          ++skew_wins;
+        }
+      });
+    }
+    for (auto& t : pair) {
+      t.join();
+    }
+    skew_caught = skew_caught && skew_wins == 1;
+  }
+  r.check(exactly_one, "6: racers that read one boundary at the same position: exactly one append wins");
+  r.check(skew_caught, "6: a write-skew pair on a union query: exactly one is rejected");
+}
+
+// Random conditional appends from 4 threads, then a replay of the log: no accepted append may have a matching
+// event between its `after` and its own first position, and no refused append's events may be stored.
+template <class Factory>
+void check_replay(const Factory& make, recorder& r, const conformance_options& options) {
+  using namespace conformance;
+  struct attempt {
+    query condition;
+    std::optional<position> after;
+    std::string id;
+    std::optional<position> last;  // set when accepted
+  };
+  auto store = make();
+  std::mutex mutex;
+  std::vector<attempt> attempts;
+  std::atomic<std::size_t> disjoint_failures{0};
+  const std::size_t per_thread = options.concurrent_appends / 4;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 random(static_cast<unsigned>(t) + 1);
+      std::vector<attempt> mine;
+      for (std::size_t i = 0; i < per_thread; ++i) {
+        const auto shared = "shared:" + std::to_string(random() % 16);
+        const auto own = "thread:" + std::to_string(t);
+        const bool on_shared = random() % 2 == 0;
+        const auto boundary = tagged({on_shared ? shared : own});
+        // The position to guard: the last one this boundary showed, or a recent head, sometimes stale.
+        const auto seen = positions_of(*store, boundary, {.from = {}, .backwards = true, .limit = 1});
+        const std::optional<position> after = seen.empty() ? std::nullopt : std::optional<position>(seen.front());
+        attempt a{boundary, after, "r" + std::to_string(t) + "-" + std::to_string(i), std::nullopt};
+        auto appended =
+            store->append(one(beta{{on_shared ? shared : own}, a.id}, a.id), append_condition{boundary, after});
+        if (appended.has_value()) {
+          a.last = *appended;
+        } else if (!on_shared) {
+          ++disjoint_failures;
+        }
+        mine.push_back(std::move(a));
+      }
+      std::lock_guard lock(mutex);
+      attempts.insert(attempts.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  const auto log = store->read(query::all());
+  r.check(log.has_value(), "6: the log can be read after the concurrent appends");
+  if (!log.has_value()) {
+    return;
+  }
+  std::set<std::string> stored_ids;
+  bool increasing = true;
+  for (std::size_t i = 0; i < log->size(); ++i) {
+    stored_ids.insert((*log)[i].metadata.event_id);
+    increasing = increasing && (i == 0 || (*log)[i].position > (*log)[i - 1].position);
+  }
+  bool respected = true;
+  bool atomic = true;
+  std::size_t accepted = 0;
+  for (const auto& a : attempts) {
+    if (!a.last) {
+      atomic = atomic && stored_ids.count(a.id) == 0;
+      continue;
+    }
+    ++accepted;
+    // Events in (after, own position) that match the condition would mean it was violated.
+    const position own = *a.last;
+    const auto from = std::lower_bound(log->begin(), log->end(), a.after.value_or(0) + 1,
+                                       [](const stored_event<event>& e, position p) { return e.position < p; });
+    for (auto at = from; at != log->end() && at->position < own; ++at) {
+      if (a.condition.matches(at->type, at->tags)) {
+        respected = false;
+        break;
+      }
+    }
+  }
+  r.check(increasing, "3: positions increase in the log after concurrent appends");
+  r.check(accepted == log->size(), "4: every accepted append is stored, nothing else");
+  r.check(atomic, "4: no refused append left an event behind");
+  r.check(respected, "6: replaying the log, no accepted append violated its condition (" +
+                         std::to_string(attempts.size()) + " attempts, " + std::to_string(accepted) + " accepted)");
+  r.check(disjoint_failures == 0, "6: appends on boundaries no one else writes never fail");
+}
+
+// A trivially correct model: a vector scanned linearly.
+struct model_store {
+  std::vector<stored_event<event>> log;
+  std::vector<position> read(const query& q, const read_options& o) const {
+    std::vector<position> out;
+    for (const auto& e : log) {
+      const bool in_window = !o.from || (o.backwards ? e.position <= *o.from : e.position >= *o.from);
+      if (in_window && q.matches(e.type, e.tags)) {
+        out.push_back(e.position);
+      }
+    }
+    if (o.backwards) {
+      std::reverse(out.begin(), out.end());
+    }
+    if (o.limit && out.size() > *o.limit) {
+      out.resize(*o.limit);
+    }
+    return out;
+  }
+  bool append(const std::vector<event>& batch, const std::optional<append_condition>& c) {
+    if (c) {
+      for (const auto& e : log) {
+        if (e.position > c->after.value_or(0) && c->fail_if_events_match.matches(e.type, e.tags)) {
+          return false;
+        }
+      }
+    }
+    for (const auto& e : batch) {
+      const position p = log.size() + 1;
+      log.push_back({p, std::string(type_name_of(e)), tags_of(e), e, {}});
+    }
+    return true;
+  }
+};
+
+inline rc::Gen<std::vector<tag>> gen_tags() {
+  return rc::gen::container<std::vector<tag>>(rc::gen::element<tag>("t1", "t2", "t3", "t4"));
+}
+inline rc::Gen<event> gen_event() {
+  using namespace conformance;
+  return rc::gen::oneOf(rc::gen::map(gen_tags(),
+                                     [](std::vector<tag> t) {
+                                       return event{alpha{std::move(t), ""}};
+                                     }),
+                        rc::gen::map(gen_tags(),
+                                     [](std::vector<tag> t) {
+                                       return event{beta{std::move(t), ""}};
+                                     }),
+                        rc::gen::map(gen_tags(), [](std::vector<tag> t) {
+                          return event{gamma{std::move(t), ""}};
+                        }));
+}
+inline rc::Gen<query> gen_query() {
+  const auto item = rc::gen::apply(
+      [](std::vector<std::string> types, std::vector<tag> tags) {
+        return query_item{std::move(types), std::move(tags)};
+      },
+      rc::gen::container<std::vector<std::string>>(rc::gen::element<std::string>("alpha", "beta", "gamma")),
+      gen_tags());
+  return rc::gen::map(rc::gen::container<std::vector<query_item>>(item),
+                      [](std::vector<query_item> items) { return query{std::move(items)}; });
+}
+
+template <class Factory>
+void check_against_model(const Factory& make, recorder& r) {
+  const bool held = rc::check("event store behaves as the model store", [&] {
+    auto store = make();
+    model_store model;
+    const auto steps = *rc::gen::inRange(1, 40);
+    for (int i = 0; i < steps; ++i) {
+      if (*rc::gen::inRange(0, 3) == 0) {
+        const auto q = *gen_query();
+        read_options o;
+        if (*rc::gen::arbitrary<bool>()) {
+          o.from = *rc::gen::inRange<position>(0, model.log.size() + 2);
+        }
+        o.backwards = *rc::gen::arbitrary<bool>();
+        if (*rc::gen::arbitrary<bool>()) {
+          o.limit = *rc::gen::inRange<std::size_t>(0, 5);
+        }
+        RC_ASSERT(positions_of(*store, q, o) == model.read(q, o));
+      } else {
+        const auto batch = *rc::gen::nonEmpty(rc::gen::container<std::vector<event>>(gen_event()));
+        std::optional<append_condition> c;
+        if (*rc::gen::arbitrary<bool>()) {
+          std::optional<position> after;
+          if (*rc::gen::arbitrary<bool>()) {
+            after = *rc::gen::inRange<position>(0, model.log.size() + 2);
+          }
+          c = append_condition{*gen_query(), after};
+        }
+        std::vector<event_to_append<event>> items;
+        for (const auto& e : batch) {
+          items.push_back({e, {}});
+        }
+        const bool stored = store->append(std::move(items), c).has_value();
+        RC_ASSERT(stored == model.append(batch, c));
+      }
+    }
+  });
+  r.check(held, "model: random reads and conditional appends agree with a linear-scan model (rapidcheck)");
+}
+
+}  // namespace detail
+
+// Runs the DCB checklist against stores made by `make` (a callable returning a pointer-like to a fresh store).
+template <class Factory>
+conformance_report check_event_store(Factory make, const conformance_options& options = {}) {
+  using store_type = std::remove_cvref_t<decltype(*make())>;
+  static_assert(event_store<store_type>, "decider::testing::check_event_store: the factory must make an event_store.");
+  static_assert(std::is_same_v<typename store_type::event_type, conformance::event>,
+                "decider::testing::check_event_store: the store must store decider::testing::conformance::event.");
+  conformance_report report;
+  detail::recorder r(report);
+  detail::check_queries(make, r);
+  detail::check_ordering(make, r);
+  detail::check_appends(make, r);
+  detail::check_racers(make, r, options);
+  detail::check_replay(make, r, options);
+  detail::check_against_model(make, r);
+  return report;
+}
+
+}  // namespace decider::testing
