@@ -125,9 +125,8 @@ TEST_CASE("a command retried with the same idempotency key is stored once", "[st
   auto note_it = [](const auto&) -> decider::decision<event, refusal> {
     return std::vector<event>{note{"hello", {"inbox"}}, note{"world", {"inbox"}}};
   };
-  const auto model = decider::decision_model(
-      decider::project(decider::make_view<event, int>(0, [](int n, const event&) { return n + 1; }),
-                       decider::tagged({"inbox"})));
+  const auto model = decider::decision_model(decider::project(
+      decider::make_view<event, int>(0, [](int n, const event&) { return n + 1; }), decider::tagged({"inbox"})));
   const decider::execute_options once{.idempotency_key = "cmd-42"};
   auto first = decider::execute(store, model, note_it, once);
   REQUIRE(first.has_value());

@@ -65,6 +65,9 @@ TEST_CASE("checklist 1: queries match by type and by all tags, items OR'ed", "[s
   // Items are OR'ed, and an event matching two items is returned once.
   const auto either = decider::events({"course_defined"}) | decider::tagged({"course:c1"});
   CHECK(positions(s.read(either)) == std::vector<position>{1, 2, 3});
+  // A type or tag listed twice in an item changes nothing (found by the model-based conformance test).
+  CHECK(positions(s.read(decider::events({"note", "note"}))) == std::vector<position>{4});
+  CHECK(positions(s.read(decider::tagged({"a", "a"}))) == std::vector<position>{4});
   // An item with several types matches any of them.
   CHECK(positions(s.read(decider::events({"note", "course_defined"}))) == std::vector<position>{1, 2, 4});
   // Reads return every tag of the event, as a set.

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <iterator>
 #include <mutex>
@@ -78,13 +80,27 @@ class memory_store {
       by_id_.emplace(record.metadata.event_id, p);
       log_.push_back(std::move(record));
     }
-    return log_.size();
+    const position last = log_.size();
+    published_.store(last);
+    lock.unlock();
+    {
+      std::lock_guard wake(wake_mutex_);  // no lost wake-up between a waiter's check and its wait
+    }
+    appended_.notify_all();
+    return last;
   }
 
   // The position of the last event stored (0 when empty).
   [[nodiscard]] position head() const {
     std::shared_lock lock(mutex_);
     return log_.size();
+  }
+
+  // Blocks until an event after `after` is stored or the timeout passes; true when there is one.
+  // Subscriptions use it to be live without polling.
+  bool wait_for_append(position after, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(wake_mutex_);
+    return appended_.wait_for(lock, timeout, [&] { return published_.load() > after; });
   }
 
  private:
@@ -175,7 +191,7 @@ class memory_store {
     }
     if (!item.types.empty()) {
       std::vector<position> merged;
-      for (const auto& type : item.types) {
+      for (const auto& type : detail::normalize(item.types)) {  // a type listed twice is one list
         if (const auto at = by_type_.find(type); at != by_type_.end()) {
           const auto from = std::lower_bound(at->second.begin(), at->second.end(), low);
           const auto to = std::upper_bound(from, at->second.end(), high);
@@ -257,6 +273,9 @@ class memory_store {
   std::unordered_map<std::string, std::vector<position>> by_type_;
   std::unordered_map<tag, std::vector<position>> by_tag_;
   std::unordered_map<std::string, position> by_id_;
+  std::atomic<position> published_{0};
+  mutable std::mutex wake_mutex_;
+  mutable std::condition_variable appended_;
 };
 
 namespace detail {

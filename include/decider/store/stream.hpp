@@ -38,7 +38,8 @@ struct stream_read {
 
 template <class S>
 concept stream_store = requires(S& store, const std::string& stream,
-                                std::vector<event_to_append<typename S::event_type>> batch, expected_version expectation) {
+                                std::vector<event_to_append<typename S::event_type>> batch,
+                                expected_version expectation) {
   typename S::event_type;
   { store.read_stream(stream) } -> std::same_as<expected<stream_read<typename S::event_type>, read_error>>;
   {
@@ -113,5 +114,21 @@ class stream_adapter {
  private:
   Store* store_;
 };
+
+namespace detail {
+// The smallest event_store, to check at compile time that the adapter models stream_store.
+struct stream_probe_event {
+  static constexpr std::string_view type_name = "probe";
+  [[nodiscard]] std::vector<tag> tags() const { return {}; }
+};
+struct stream_probe_store {
+  using event_type = stream_probe_event;
+  read_result<event_type> read(const query&, const read_options&) { return {}; }
+  append_result append(std::vector<event_to_append<event_type>>, const std::optional<append_condition>&) { return 0; }
+};
+}  // namespace detail
+static_assert(event_store<detail::stream_probe_store>);
+static_assert(stream_store<stream_adapter<detail::stream_probe_store>>,
+              "decider::stream_adapter must model decider::stream_store");
 
 }  // namespace decider

@@ -26,6 +26,7 @@
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
+#include "decider/testing/print.hpp"
 
 namespace decider::testing {
 
@@ -391,7 +392,14 @@ void check_against_model(const Factory& make, recorder& r) {
         if (*rc::gen::arbitrary<bool>()) {
           o.limit = *rc::gen::inRange<std::size_t>(0, 5);
         }
-        RC_ASSERT(positions_of(*store, q, o) == model.read(q, o));
+        const auto actual = positions_of(*store, q, o);
+        const auto expected = model.read(q, o);
+        if (actual != expected) {
+          RC_LOG() << "read " << testing::describe(q) << " from " << testing::describe(o.from) << " backwards "
+                   << o.backwards << " limit " << testing::describe(o.limit) << ": store " << testing::describe(actual)
+                   << " model " << testing::describe(expected) << '\n';
+        }
+        RC_ASSERT(actual == expected);
       } else {
         const auto batch = *rc::gen::nonEmpty(rc::gen::container<std::vector<event>>(gen_event()));
         std::optional<append_condition> c;
@@ -407,7 +415,14 @@ void check_against_model(const Factory& make, recorder& r) {
           items.push_back({e, {}});
         }
         const bool stored = store->append(std::move(items), c).has_value();
-        RC_ASSERT(stored == model.append(batch, c));
+        const bool modeled = model.append(batch, c);
+        if (stored != modeled) {
+          RC_LOG() << "append " << testing::describe(batch) << " condition "
+                   << (c ? testing::describe(c->fail_if_events_match) + " after " + testing::describe(c->after)
+                         : std::string("none"))
+                   << ": store " << stored << " model " << modeled << '\n';
+        }
+        RC_ASSERT(stored == modeled);
       }
     }
   });
