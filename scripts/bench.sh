@@ -6,3 +6,4 @@ bash scripts/deps.sh
 cmake --preset bench
 cmake --build --preset bench
 build/bench/bench/decider_bench_core --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "$@"
+build/bench/bench/decider_bench_store --benchmark_repetitions=3 --benchmark_report_aggregates_only=true "$@"

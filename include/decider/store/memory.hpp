@@ -71,13 +71,14 @@ class memory_store {
                                  std::move(item.metadata)};
       record.metadata.recorded_at = now;
       if (record.metadata.event_id.empty()) {
-        record.metadata.event_id = "memory-" + std::to_string(p);
+        record.metadata.event_id = "memory-" + std::to_string(p);  // for readers; only given ids are indexed
+      } else {
+        by_id_.emplace(record.metadata.event_id, p);
       }
       by_type_[record.type].push_back(p);
       for (const auto& t : record.tags) {
         by_tag_[t].push_back(p);
       }
-      by_id_.emplace(record.metadata.event_id, p);
       log_.push_back(std::move(record));
     }
     const position last = log_.size();
@@ -252,6 +253,11 @@ class memory_store {
   }
 
   std::optional<invalid_append> check_ids(const std::vector<event_to_append<Event>>& batch) const {
+    const bool any_id =
+        std::any_of(batch.begin(), batch.end(), [](const auto& item) { return !item.metadata.event_id.empty(); });
+    if (!any_id) {
+      return std::nullopt;
+    }
     std::unordered_set<std::string> seen;
     for (const auto& item : batch) {
       const auto& id = item.metadata.event_id;

@@ -1,0 +1,140 @@
+// Memory store benchmarks: conditional append throughput, a 100-event tag read against store size, and the seed 002
+// subscription decision (read the decision model, decide, conditional append).
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "decider/make.hpp"
+#include "decider/store/dcb.hpp"
+#include "decider/store/memory.hpp"
+
+namespace {
+
+struct item_added {
+  std::int64_t n = 0;
+  std::string a;
+  std::string b;
+  static constexpr std::string_view type_name = "item_added";
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {a, b}; }
+};
+struct course_defined {
+  std::string course;
+  int capacity = 0;
+  static constexpr std::string_view type_name = "course_defined";
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {"course:" + course}; }
+};
+struct subscribed {
+  std::string student;
+  std::string course;
+  static constexpr std::string_view type_name = "subscribed";
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {"student:" + student, "course:" + course}; }
+};
+using event = std::variant<item_added, course_defined, subscribed>;
+using store = decider::memory_store<event>;
+
+// One event with 2 tags, under a 2-item condition that passes (nothing after the head matches).
+void conditional_append(benchmark::State& state) {
+  store s;
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    const auto a = "a:" + std::to_string(i % 1000);
+    const auto b = "b:" + std::to_string(i % 997);
+    const decider::append_condition condition{decider::tagged({a}) | decider::tagged({b}), s.head()};
+    auto r = s.append({{item_added{i, a, b}}}, condition);
+    benchmark::DoNotOptimize(r);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Reading the 100 events of one tag, in stores of N events (the other events spread over other tags).
+void read_tag(benchmark::State& state) {
+  const auto n = static_cast<std::int64_t>(state.range(0));
+  static std::map<std::int64_t, std::unique_ptr<store>> stores;
+  auto& s = stores[n];
+  if (!s) {
+    s = std::make_unique<store>();
+    const std::int64_t every = n / 100;
+    std::vector<decider::event_to_append<event>> batch;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const bool target = i % every == 0;
+      batch.push_back({item_added{i, target ? "target" : "t:" + std::to_string(i % 100'000), "x"}});
+      if (batch.size() == 10'000) {
+        benchmark::DoNotOptimize(s->append(std::move(batch)));
+        batch.clear();
+      }
+    }
+    if (!batch.empty()) {
+      benchmark::DoNotOptimize(s->append(std::move(batch)));
+    }
+  }
+  const auto q = decider::tagged({"target"});
+  for (auto _ : state) {
+    auto r = s->read(q);
+    if (r->size() != 100) {
+      state.SkipWithError("expected 100 events");
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+struct seats {
+  int capacity = 0;
+  int taken = 0;
+};
+struct mine {
+  int courses = 0;
+  bool already = false;
+};
+enum class refusal { full, too_many, already };
+
+// Seed 002: read the decision model (course and student), decide, conditional append. 1000 courses, 10000 students.
+void course_decision(benchmark::State& state) {
+  store s;
+  for (int c = 0; c < 1000; ++c) {
+    benchmark::DoNotOptimize(s.append({{course_defined{"c" + std::to_string(c), 1'000'000}}}));
+  }
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    const auto student_id = "s" + std::to_string(i % 10'000);
+    const auto course = "c" + std::to_string((i * 7) % 1000);
+    const auto seats_view = decider::make_view<event, seats>({}, [](seats v, const event& e) {
+      if (const auto* d = std::get_if<course_defined>(&e)) v.capacity = d->capacity;
+      if (std::holds_alternative<subscribed>(e)) ++v.taken;
+      return v;
+    });
+    const auto mine_view = decider::make_view<event, mine>({}, [course](mine v, const event& e) {
+      if (const auto* sub = std::get_if<subscribed>(&e)) {
+        ++v.courses;
+        v.already = v.already || sub->course == course;
+      }
+      return v;
+    });
+    const auto model = decider::decision_model(
+        decider::project(seats_view, decider::events({"course_defined", "subscribed"}, {"course:" + course})),
+        decider::project(mine_view, decider::events({"subscribed"}, {"student:" + student_id})));
+    auto r = decider::execute(s, model, [&](const auto& st) -> decider::decision<event, refusal> {
+      const auto& [course_seats, taken] = st;
+      if (taken.already) return decider::refuse(refusal::already);
+      if (taken.courses >= 5) return decider::refuse(refusal::too_many);
+      if (course_seats.taken >= course_seats.capacity) return decider::refuse(refusal::full);
+      return std::vector<event>{subscribed{student_id, course}};
+    });
+    benchmark::DoNotOptimize(r);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+}  // namespace
+
+BENCHMARK(conditional_append);
+BENCHMARK(read_tag)->Arg(10'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(course_decision);
+BENCHMARK_MAIN();
