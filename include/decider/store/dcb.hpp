@@ -115,6 +115,53 @@ struct execution {
 template <class Error>
 using execute_error = detail::flat_variant_t<Error, retries_exhausted, store_unavailable, invalid_append>;
 
+namespace detail {
+
+// Runs attempt(n) for n = 1.. until it returns a result; between attempts, backs off (doubling, capped).
+template <class Result, class Attempt>
+Result with_retry(const execute_options& options, Attempt attempt) {
+  using error = typename Result::error_type;
+  auto backoff = options.first_backoff;
+  for (std::size_t n = 1; n <= options.max_attempts; ++n) {
+    std::optional<Result> done = attempt(n);
+    if (done) {
+      return std::move(*done);
+    }
+    if (n < options.max_attempts) {
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, options.max_backoff);
+    }
+  }
+  return Result(unexpected<error>(error(retries_exhausted{options.max_attempts})));
+}
+
+// A store's append error as a runner error; nullopt for a failed condition (retry).
+template <class Error>
+std::optional<Error> unless_conflict(const append_error& e) {
+  if (const auto* down = std::get_if<store_unavailable>(&e)) {
+    return Error(*down);
+  }
+  if (const auto* invalid = std::get_if<invalid_append>(&e)) {
+    return Error(*invalid);
+  }
+  return std::nullopt;
+}
+
+template <class Event>
+std::vector<event_to_append<Event>> to_append(const std::vector<Event>& events, const execute_options& options) {
+  std::vector<event_to_append<Event>> batch;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    event_metadata metadata = options.metadata;
+    if (!options.idempotency_key.empty()) {
+      metadata.event_id = options.idempotency_key + "#" + std::to_string(i);
+    }
+    batch.push_back({events[i], std::move(metadata)});
+  }
+  return batch;
+}
+
+}  // namespace detail
+
 struct execute_fn {
   // execute(store, model, decide, options): read the model's union query once, fold, decide on the states,
   // append the events under the condition {union query, last position read}; on conflict, back off and redo.
@@ -127,8 +174,7 @@ struct execute_fn {
     using error = execute_error<typename decided::error_type>;
     using result = expected<execution<Event>, error>;
 
-    auto backoff = options.first_backoff;
-    for (std::size_t attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
       auto read = store.read(model.selects());
       if (!read.has_value()) {
         return result(unexpected<error>(error(std::move(read).error())));
@@ -146,33 +192,19 @@ struct execute_fn {
       if (decision->empty()) {
         return result(execution<Event>{last.value_or(0), {}, attempt});
       }
-      std::vector<event_to_append<Event>> batch;
       std::vector<Event> events;
-      for (std::size_t i = 0; i < decision->size(); ++i) {
-        Event event = detail::widen<Event>((*decision)[i]);
-        event_metadata metadata = options.metadata;
-        if (!options.idempotency_key.empty()) {
-          metadata.event_id = options.idempotency_key + "#" + std::to_string(i);
-        }
-        batch.push_back({event, std::move(metadata)});
-        events.push_back(std::move(event));
+      for (auto& e : *decision) {
+        events.push_back(detail::widen<Event>(std::move(e)));
       }
-      auto appended = store.append(std::move(batch), append_condition{model.selects(), last});
+      auto appended = store.append(detail::to_append(events, options), append_condition{model.selects(), last});
       if (appended.has_value()) {
         return result(execution<Event>{*appended, std::move(events), attempt});
       }
-      if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
-        return result(unexpected<error>(error(*down)));
+      if (auto failure = detail::unless_conflict<error>(appended.error())) {
+        return result(unexpected<error>(std::move(*failure)));
       }
-      if (const auto* invalid = std::get_if<invalid_append>(&appended.error())) {
-        return result(unexpected<error>(error(*invalid)));
-      }
-      if (attempt < options.max_attempts) {
-        std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, options.max_backoff);
-      }
-    }
-    return result(unexpected<error>(error(retries_exhausted{options.max_attempts})));
+      return std::nullopt;  // a concurrent append to the boundary: read and decide again
+    });
   }
 };
 inline constexpr execute_fn execute{};

@@ -27,52 +27,6 @@ struct run_outcome {
   std::size_t attempts = 0;
 };
 
-namespace detail {
-
-template <class D, class Result, class Attempt>
-Result with_retry(const execute_options& options, Attempt attempt) {
-  using error = typename Result::error_type;
-  auto backoff = options.first_backoff;
-  for (std::size_t n = 1; n <= options.max_attempts; ++n) {
-    std::optional<Result> done = attempt(n);
-    if (done) {
-      return std::move(*done);
-    }
-    if (n < options.max_attempts) {
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, options.max_backoff);
-    }
-  }
-  return Result(unexpected<error>(error(retries_exhausted{options.max_attempts})));
-}
-
-// A store's append error as a runner error; nullopt for a failed condition (retry).
-template <class Error>
-std::optional<Error> unless_conflict(const append_error& e) {
-  if (const auto* down = std::get_if<store_unavailable>(&e)) {
-    return Error(*down);
-  }
-  if (const auto* invalid = std::get_if<invalid_append>(&e)) {
-    return Error(*invalid);
-  }
-  return std::nullopt;
-}
-
-template <class Event>
-std::vector<event_to_append<Event>> to_append(const std::vector<Event>& events, const execute_options& options) {
-  std::vector<event_to_append<Event>> batch;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    event_metadata metadata = options.metadata;
-    if (!options.idempotency_key.empty()) {
-      metadata.event_id = options.idempotency_key + "#" + std::to_string(i);
-    }
-    batch.push_back({events[i], std::move(metadata)});
-  }
-  return batch;
-}
-
-}  // namespace detail
-
 struct run_event_sourced_fn {
   template <class Streams, class D>
   auto operator()(Streams& streams, const D& d, const std::string& stream, const command_of<D>& command,
@@ -82,7 +36,7 @@ struct run_event_sourced_fn {
     using Event = typename Streams::event_type;
     using error = execute_error<error_of<D>>;
     using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    return detail::with_retry<D, result>(options, [&](std::size_t attempt) -> std::optional<result> {
+    return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
       auto read = streams.read_stream(stream);
       if (!read.has_value()) {
         return result(unexpected<error>(error(std::move(read).error())));
@@ -129,7 +83,7 @@ struct run_state_stored_fn {
     static_assert(detail::check_decider<D>());
     using error = execute_error<error_of<D>>;
     using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    return detail::with_retry<D, result>(options, [&](std::size_t attempt) -> std::optional<result> {
+    return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
       auto loaded = states.load(id);
       if (!loaded.has_value()) {
         return result(unexpected<error>(error(std::move(loaded).error())));
