@@ -11,6 +11,7 @@
 #include "decider/orchestrate.hpp"
 #include "support/audit.hpp"
 #include "support/counter.hpp"
+#include "support/tally.hpp"
 
 namespace {
 using both_type = decider::combined_decider<counter::bounded_counter, audit::log>;
@@ -111,40 +112,17 @@ TEST_CASE("combine of views folds each part and offers no decide", "[combine][vi
   // [/docs:combine-views]
 }
 
-namespace combine_test {
-// A decider that cannot refuse: error_type is decider::never.
-template <int N>
-struct tally {
-  struct add {
-    int n = 0;
-  };
-  struct added {
-    int n = 0;
-    friend bool operator==(const added&, const added&) = default;
-  };
-  using command_type = add;
-  using event_type = added;
-  using state_type = int;
-  using error_type = decider::never;
-  [[nodiscard]] int initial_state() const { return 0; }
-  [[nodiscard]] decider::decision<added, decider::never> decide(const add& c, const int&) const {
-    return std::vector<added>{{c.n}};
-  }
-  [[nodiscard]] int evolve(int s, const added& e) const { return s + N * e.n; }
-};
-}  // namespace combine_test
-
 TEST_CASE("deciders that cannot refuse combine, nest and orchestrate", "[combine][never]") {
-  using namespace combine_test;
+  using tally_support::tally;
   const auto nested = decider::combine(decider::combine(tally<1>{}, tally<2>{}), tally<3>{});
   using nested_type = std::remove_const_t<decltype(nested)>;
   STATIC_REQUIRE(std::is_same_v<nested_type::error_type, std::variant<decider::never>>);
-  auto r = decider::step(nested, nested.initial_state(), tally<3>::add{5});
+  auto r = decider::step(nested, nested.initial_state(), tally<3>::add{"x", 5});
   REQUIRE(r.has_value());
   CHECK(std::get<1>(r->state) == 15);
   const auto quiet = decider::make_process<nested_type::event_type, nested_type::command_type>(
       [](const nested_type::event_type&) { return std::vector<nested_type::command_type>{}; });
-  auto run = decider::orchestrate(nested, quiet, nested.initial_state(), tally<1>::add{1});
+  auto run = decider::orchestrate(nested, quiet, nested.initial_state(), tally<1>::add{"x", 1});
   REQUIRE(run.has_value());
   CHECK(run->commands == 1);
 }

@@ -6,6 +6,7 @@
 
 #include "decider/fold.hpp"
 #include "support/counter.hpp"
+#include "support/tally.hpp"
 
 namespace {
 const auto counters = decider::many<std::string>(counter::bounded_counter{});
@@ -45,33 +46,10 @@ TEST_CASE("step results over a map state compare with == (no constexpr requireme
   CHECK(once->state.at("a") == counter::state{1, true});
 }
 
-namespace many_test {
-// Commands and events that carry their own id, as they do on the wire.
-struct add {
-  std::string id;
-  int n = 0;
-  friend bool operator==(const add&, const add&) = default;
-};
-struct added {
-  std::string id;
-  int n = 0;
-  friend bool operator==(const added&, const added&) = default;
-};
-struct tally {
-  using command_type = add;
-  using event_type = added;
-  using state_type = int;
-  using error_type = decider::never;
-  [[nodiscard]] int initial_state() const { return 0; }
-  [[nodiscard]] decider::decision<added, decider::never> decide(const add& c, const int&) const {
-    return std::vector<added>{{c.id, c.n}};
-  }
-  [[nodiscard]] int evolve(int s, const added& e) const { return s + e.n; }
-};
-}  // namespace many_test
-
 TEST_CASE("many<Key>(d, key_of) addresses instances by the id commands and events carry", "[many]") {
-  using namespace many_test;
+  using tally = tally_support::tally<>;
+  using add = tally::add;
+  using added = tally::added;
   // [docs:many-key-of]
   const auto tallies = decider::many<std::string>(tally{}, [](const auto& message) { return message.id; });
   // [/docs:many-key-of]

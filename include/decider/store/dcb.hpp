@@ -105,11 +105,12 @@ struct execute_options {
   event_metadata metadata{};  // correlation and causation ids for every event of the decision
 };
 
-template <class Event>
+template <class Event, class State>
 struct execution {
   decider::position position = 0;  // of the last event appended, or of the last event read if none
   std::vector<Event> events;       // what was appended (nothing when the decision was to do nothing)
   std::size_t attempts = 0;
+  State state;  // the decision model's state after the decided events
 };
 
 template <class Error>
@@ -172,7 +173,8 @@ struct execute_fn {
     using Event = typename Store::event_type;
     using decided = std::remove_cvref_t<std::invoke_result_t<const Decide&, const typename Model::state_type&>>;
     using error = execute_error<typename decided::error_type>;
-    using result = expected<execution<Event>, error>;
+    using state_type = typename Model::state_type;
+    using result = expected<execution<Event, state_type>, error>;
 
     return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
       auto read = store.read(model.selects());
@@ -190,7 +192,7 @@ struct execute_fn {
         return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
       }
       if (decision->empty()) {
-        return result(execution<Event>{last.value_or(0), {}, attempt});
+        return result(execution<Event, state_type>{last.value_or(0), {}, attempt, std::move(state)});
       }
       std::vector<Event> events;
       for (auto& e : *decision) {
@@ -198,7 +200,17 @@ struct execute_fn {
       }
       auto appended = store.append(detail::to_append(events, options), append_condition{model.selects(), last});
       if (appended.has_value()) {
-        return result(execution<Event>{*appended, std::move(events), attempt});
+        // Fold the decided events as the store now holds them, so the caller need not read again.
+        // (A retried batch the store recognized is already in what was read: nothing to fold again.)
+        position p = *appended - events.size();
+        for (const auto& e : events) {
+          if (last && p + 1 <= *last) {
+            break;
+          }
+          state =
+              model.evolve(std::move(state), stored_event<Event>{++p, std::string(type_name_of(e)), tags_of(e), e, {}});
+        }
+        return result(execution<Event, state_type>{*appended, std::move(events), attempt, std::move(state)});
       }
       if (auto failure = detail::unless_conflict<error>(appended.error())) {
         return result(unexpected<error>(std::move(*failure)));

@@ -128,25 +128,14 @@ struct run_dcb_fn {
     if (!done.has_value()) {
       return result(unexpected<error>(std::move(done).error()));
     }
-    // The state after the decision: what the model read, evolved with the decided events.
-    auto read = store.read(boundary, read_options{.from = {}, .backwards = false, .limit = {}});
-    state_of<D> state = d.initial_state();
-    if (read.has_value()) {
-      for (const auto& e : *read) {
-        if (e.position <= done->position) {
-          if (auto mine = detail::narrow<event_of<D>>(e.event)) {
-            state = d.evolve(std::move(state), *mine);
-          }
-        }
-      }
-    }
     std::vector<event_of<D>> events;
     for (const auto& e : done->events) {
       if (auto mine = detail::narrow<event_of<D>>(e)) {
         events.push_back(std::move(*mine));
       }
     }
-    return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(events), done->attempts});
+    return result(
+        run_outcome<state_of<D>, event_of<D>>{std::get<0>(std::move(done->state)), std::move(events), done->attempts});
   }
 };
 inline constexpr run_dcb_fn run_dcb{};
