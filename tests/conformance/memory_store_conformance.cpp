@@ -1,5 +1,4 @@
 // The reusable DCB conformance suite, run against the in-memory reference store.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 #include <memory>
 
