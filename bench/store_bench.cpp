@@ -1,5 +1,5 @@
-// Memory store benchmarks: conditional append throughput, a 100-event tag read against store size, and the seed 002
-// subscription decision (read the decision model, decide, conditional append).
+// Memory store benchmarks: conditional append throughput, a 100-event tag read against store size, the seed 002
+// subscription decision (read the decision model, decide, conditional append), and the seed 000 billing batch.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "activities/billing.hpp"
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
 #include "decider/store/memory.hpp"
@@ -132,9 +133,39 @@ void course_decision(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Seed 000: one billing batch takes the 20k completed activities of 10k users (2 each) and appends their marks
+// atomically. Arg 0 selects them by sequence (completed since position 0), arg 1 by date range (30 day tags).
+void billing_batch(benchmark::State& state) {
+  using namespace std::chrono_literals;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto s = std::make_unique<decider::memory_store<billing::event>>();
+    for (int u = 0; u < 10'000; ++u) {
+      for (int a = 0; a < 2; ++a) {
+        const std::string user = "u" + std::to_string(u);
+        const std::string activity = user + "/a" + std::to_string(a);
+        const auto day = billing::format_day(std::chrono::sys_days{2026y / 11 / (1 + a * 14)});
+        benchmark::DoNotOptimize(s->append(
+            {{billing::activity_started{user, activity, "work"}}, {billing::activity_completed{user, activity, day}}}));
+      }
+    }
+    state.ResumeTiming();
+    const auto which =
+        state.range(0) == 0 ? billing::completed_since(0) : billing::completed_between(2026y / 11 / 1, 2026y / 11 / 30);
+    auto batch = billing::bill(*s, "november", which);
+    if (!batch || batch->activities.size() != 20'000) state.SkipWithError("the batch did not take 20k activities");
+    benchmark::DoNotOptimize(batch);
+    state.PauseTiming();
+    s.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * 20'000);
+}
+
 }  // namespace
 
 BENCHMARK(conditional_append);
 BENCHMARK(read_tag)->Arg(10'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(course_decision);
+BENCHMARK(billing_batch)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
