@@ -16,7 +16,7 @@
 using decider::testing::given;
 using namespace learning;
 
-TEST_CASE("student_course: the deciders model the concept; the subscription event is one shared type",
+TEST_CASE("student_course: the deciders model the concept, the subscription event is one shared type",
           "[example][student_course]") {
   STATIC_REQUIRE(decider::decider<student>);
   STATIC_REQUIRE(decider::decider<course>);
@@ -41,7 +41,7 @@ TEST_CASE("student_course: a student registers once, with a name", "[example][st
       .then_error(student_already_registered{});
 }
 
-TEST_CASE("student_course: a student renames while active; the same name decides nothing",
+TEST_CASE("student_course: a student renames while active, the same name decides nothing",
           "[example][student_course]") {
   given(student{}, student_registered{"s1", "Ada"})
       .when(rename_student{"s1", "Ada L."})
@@ -182,7 +182,7 @@ TEST_CASE("student_course: each side refuses a subscription for its own reasons"
       .then_error(already_subscribed{});
 }
 
-TEST_CASE("student_course: a sixth course is refused; the student's refusal comes first", "[example][student_course]") {
+TEST_CASE("student_course: a sixth course is refused, the student's refusal comes first", "[example][student_course]") {
   std::vector<event> history{student_registered{"s1", "Ada"}};
   for (const std::string id : {"c1", "c2", "c3", "c4", "c5", "c6"}) {
     history.emplace_back(course_defined{id, "Course " + id, 1});

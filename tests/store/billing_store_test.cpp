@@ -117,7 +117,7 @@ TEST_CASE("seed 000 on the store: a batch by date range takes the days asked for
   CHECK(violations_in(s).empty());
 }
 
-TEST_CASE("seed 000 on the store: edits racing with a batch are never lost; the batch records what it took",
+TEST_CASE("seed 000 on the store: edits racing with a batch are never lost, the batch records what it took",
           "[store][seed000][concurrency]") {
   store s;
   completed_activities(s, 50, 4);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <latch>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -78,7 +79,7 @@ TEST_CASE("checklist 1: queries match by type and by all tags, items OR'ed", "[s
   CHECK(read->front().event == event{student_subscribed{"s1", "c1"}});
 }
 
-TEST_CASE("checklist 2: reads ascend; from is inclusive; backwards and limit", "[store][memory]") {
+TEST_CASE("checklist 2: reads ascend, from is inclusive, backwards and limit", "[store][memory]") {
   store s;
   seed(s);
   CHECK(positions(s.read(query::all(), read_options{.from = 3})) == std::vector<position>{3, 4, 5});
@@ -91,7 +92,7 @@ TEST_CASE("checklist 2: reads ascend; from is inclusive; backwards and limit", "
   CHECK(positions(s.read(q, read_options{.from = 2})) == std::vector<position>{2, 3, 5});
 }
 
-TEST_CASE("checklist 3 and 4: positions start at 1 and increase; batches are non-empty and atomic", "[store][memory]") {
+TEST_CASE("checklist 3 and 4: positions start at 1 and increase, batches are non-empty and atomic", "[store][memory]") {
   store s;
   CHECK(s.head() == 0);
   auto empty = s.append({});
@@ -131,7 +132,7 @@ TEST_CASE("checklist 5 (position check): condition after the head passes when no
   CHECK(s.append(batch({note{"n", {}}}), append_condition{decider::tagged({"course:c1"}), 5}).value() == 6);
 }
 
-TEST_CASE("checklist 7: a failed condition is its own error; a retried batch is stored once", "[store][memory]") {
+TEST_CASE("checklist 7: a failed condition is its own error, a retried batch is stored once", "[store][memory]") {
   store s;
   std::vector<event_to_append<event>> first{{note{"a", {}}, {.event_id = "e1"}}, {note{"b", {}}, {.event_id = "e2"}}};
   REQUIRE(s.append(first).value() == 2);
@@ -149,7 +150,7 @@ TEST_CASE("checklist 7: a failed condition is its own error; a retried batch is 
   CHECK(s.read(query::all())->at(0).metadata.event_id == "e1");
 }
 
-TEST_CASE("checklist 6: racers on one boundary, exactly one wins; a write-skew pair, exactly one is rejected",
+TEST_CASE("checklist 6: racers on one boundary, exactly one wins, a write-skew pair, exactly one is rejected",
           "[store][memory][concurrency]") {
   for (int round = 0; round < 50; ++round) {
     store s;
@@ -219,4 +220,66 @@ TEST_CASE("checklist 6: appends on disjoint boundaries never fail", "[store][mem
   }
   CHECK(failures.load() == 0);
   CHECK(s.head() == 2000);
+}
+
+TEST_CASE("read_each visits what read returns, in place, for a streaming store and through read for any other",
+          "[store][memory]") {
+  STATIC_REQUIRE(decider::streaming_event_store<store>);
+  store s;
+  seed(s);
+  const auto q = decider::events({"student_subscribed"}) | decider::tagged({"a"});
+  for (const auto& options : {read_options{}, read_options{.from = 4}, read_options{.backwards = true, .limit = 2}}) {
+    std::vector<position> visited;
+    const auto count = decider::read_each(s, q, options, [&](const auto& e) { visited.push_back(e.position); });
+    REQUIRE(count.has_value());
+    CHECK(*count == visited.size());
+    CHECK(visited == positions(s.read(q, options)));
+  }
+  // A store with read() only: read_each reads, then visits.
+  struct read_only {
+    using event_type = event;
+    store* inner;
+    decider::read_result<event> read(const query& q2, const read_options& o) { return inner->read(q2, o); }
+    decider::append_result append(std::vector<event_to_append<event>> b, const std::optional<append_condition>& c) {
+      return inner->append(std::move(b), c);
+    }
+  };
+  STATIC_REQUIRE(decider::event_store<read_only>);
+  STATIC_REQUIRE_FALSE(decider::streaming_event_store<read_only>);
+  read_only plain{&s};
+  std::vector<position> visited;
+  CHECK(decider::read_each(plain, q, {}, [&](const auto& e) { visited.push_back(e.position); }).value() == 3);
+  CHECK(visited == std::vector<position>{3, 4, 5});
+}
+
+TEST_CASE("queries of thousands of items: the union keeps each item once, in order, reads and conditions match",
+          "[store][memory]") {
+  store s;
+  query wide;
+  for (int c = 0; c < 3000; ++c) {
+    const auto course = "c" + std::to_string(c);
+    REQUIRE(s.append(batch({course_defined{course, 1}})).has_value());
+    wide.items.push_back({{}, {make_tag("course", course)}});
+  }
+  query evens;
+  for (std::size_t i = 0; i < wide.items.size(); i += 2) {
+    evens.items.push_back(wide.items[i]);
+  }
+  const auto both = evens | wide;  // 1500 items, then the 1500 odd ones
+  REQUIRE(both.items.size() == 3000);
+  CHECK(both.items[0] == wide.items[0]);
+  CHECK(both.items[1499] == wide.items[2998]);
+  CHECK(both.items[1500] == wide.items[1]);
+  CHECK((both | both).items == both.items);
+  const auto all = s.read(both);
+  REQUIRE(all->size() == 3000);
+  CHECK(all->back().position == 3000);
+  CHECK(positions(s.read(both, read_options{.from = 2990, .backwards = true, .limit = 3})) ==
+        std::vector<position>{2990, 2989, 2988});
+  CHECK(s.append(batch({note{"n", {}}}), append_condition{both, 3000}).has_value());  // a note is none of them
+  const auto late = s.append(batch({student_subscribed{"s", "c2999"}}), append_condition{evens, 3001});
+  CHECK(late.has_value());  // c2999 is odd: not in `evens`
+  const auto conflict = s.append(batch({note{"n", {}}}), append_condition{both, 3001});
+  REQUIRE_FALSE(conflict.has_value());
+  CHECK(std::get<decider::condition_failed>(conflict.error()).conflicting == 3002);
 }

@@ -4,7 +4,10 @@
 
 #include <concepts>
 #include <optional>
+#include <cstddef>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -51,5 +54,43 @@ concept event_store = requires(S& store, const query& q, const read_options& opt
   { store.read(q, options) } -> std::same_as<read_result<typename S::event_type>>;
   { store.append(std::move(batch), condition) } -> std::same_as<append_result>;
 };
+
+namespace detail {
+template <class Event>
+struct count_visits {
+  void operator()(const stored_event<Event>&) const noexcept {}
+};
+}  // namespace detail
+
+// Optional, for speed: a store that hands each matching event to a function where it lies, without copying it,
+// and answers how many it visited. The function must not call the store. Runners and subscriptions use it when a
+// store has it, and read() otherwise.
+template <class S>
+concept streaming_event_store =
+    event_store<S> && requires(const S& store, const query& q, const read_options& options,
+                               detail::count_visits<typename S::event_type> visit) {
+      { store.read_each(q, options, visit) } -> std::same_as<expected<std::size_t, read_error>>;
+    };
+
+struct read_each_fn {
+  // read_each(store, query, options, visit): visit(const stored_event<E>&) for each matching event, in order.
+  template <class Store, class Visit>
+  expected<std::size_t, read_error> operator()(Store& store, const query& q, const read_options& options,
+                                               Visit&& visit) const {
+    if constexpr (streaming_event_store<std::remove_const_t<Store>>) {
+      return store.read_each(q, options, std::forward<Visit>(visit));
+    } else {
+      auto read = store.read(q, options);
+      if (!read) {
+        return unexpected<read_error>(std::move(read).error());
+      }
+      for (const auto& e : *read) {
+        visit(e);
+      }
+      return read->size();
+    }
+  }
+};
+inline constexpr read_each_fn read_each{};
 
 }  // namespace decider

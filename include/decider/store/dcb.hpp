@@ -185,15 +185,14 @@ struct execute_fn {
     using result = expected<execution<Event, state_type>, error>;
 
     return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
-      auto read = store.read(model.selects());
-      if (!read.has_value()) {
-        return result(unexpected<error>(error(std::move(read).error())));
-      }
       auto state = model.initial_state();
       std::optional<decider::position> last;
-      for (const auto& e : *read) {
+      const auto read = read_each(store, model.selects(), {}, [&](const stored_event<Event>& e) {
         state = model.evolve(std::move(state), e);
         last = e.position;
+      });
+      if (!read.has_value()) {
+        return result(unexpected<error>(error(read.error())));
       }
       auto decision = decide(static_cast<const typename Model::state_type&>(state));
       if (!decision.has_value()) {

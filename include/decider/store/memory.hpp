@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,18 @@ class memory_store {
     return out;
   }
 
+  // Hands each matching event to visit(const stored_event<Event>&) where it lies, under the read lock: no copy.
+  // visit must not call the store. Returns how many events it visited.
+  template <class Visit>
+  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
+    std::shared_lock lock(mutex_);
+    const auto found = matching(q, options);
+    for (const position p : found) {
+      visit(static_cast<const stored_event<Event>&>(log_[p - 1]));
+    }
+    return found.size();
+  }
+
   [[nodiscard]] append_result append(std::vector<event_to_append<Event>> batch,
                                      const std::optional<append_condition>& condition = std::nullopt) {
     if (batch.empty()) {
@@ -65,6 +78,7 @@ class memory_store {
       }
     }
     const auto now = std::chrono::system_clock::now();
+    const position first = log_.size() + 1;
     for (auto& item : batch) {
       const position p = log_.size() + 1;
       stored_event<Event> record{p, std::string(type_name_of(item.event)), tags_of(item.event), std::move(item.event),
@@ -82,6 +96,9 @@ class memory_store {
       log_.push_back(std::move(record));
     }
     const position last = log_.size();
+    if (!log_[first - 1].metadata.event_id.empty() && by_id_.count(log_[first - 1].metadata.event_id) != 0) {
+      batch_ends_.emplace(first, last);  // a batch with ids can be retried: remember where it ends
+    }
     published_.store(last);
     lock.unlock();
     {
@@ -124,9 +141,8 @@ class memory_store {
       // One list to walk, in the order asked: stop as soon as the limit is reached.
       const query_item everything{};
       const query_item& item = q.matches_all() ? everything : q.items.front();
-      candidates(item, low, high, options.backwards, [&](position p) {
-        const auto& e = log_[p - 1];
-        if (item.matches(e.type, e.tags)) {
+      candidates(item, low, high, options.backwards, [&](position p, check rest) {
+        if (passes(item, log_[p - 1], rest)) {
           found.push_back(p);
         }
         return found.size() < limit;
@@ -136,9 +152,8 @@ class memory_store {
     // Several items: gather every item's matches, then order them once (a query of thousands of items, one per
     // activity of a billing batch, stays O(M log M) in the M events it matches).
     for (const auto& item : q.items) {
-      candidates(item, low, high, false, [&](position p) {
-        const auto& e = log_[p - 1];
-        if (item.matches(e.type, e.tags)) {
+      candidates(item, low, high, false, [&](position p, check rest) {
+        if (passes(item, log_[p - 1], rest)) {
           found.push_back(p);
         }
         return true;
@@ -155,23 +170,39 @@ class memory_store {
     return found;
   }
 
-  // Calls visit(p) for a superset of the positions in [low, high] the item can match — the shortest of its tags'
-  // position lists, or the union of its types' lists — in increasing order, or decreasing when backwards.
-  // visit returns false to stop early.
+  // What is left to check of an item on a candidate the indexes gave: the candidates of a one-tag item carry its
+  // tag (only its types are left), those of a types-only item are exact.
+  enum class check { nothing, types, everything };
+
+  static bool passes(const query_item& item, const stored_event<Event>& e, check rest) {
+    switch (rest) {
+      case check::nothing:
+        return true;
+      case check::types:
+        return std::find(item.types.begin(), item.types.end(), e.type) != item.types.end();
+      case check::everything:
+        break;
+    }
+    return item.matches(e.type, e.tags);
+  }
+
+  // Calls visit(p, rest) for a superset of the positions in [low, high] the item can match — the shortest of its
+  // tags' position lists, or the union of its types' lists — in increasing order, or decreasing when backwards;
+  // `rest` says what is left to check. visit returns false to stop early.
   template <class Visit>
   void candidates(const query_item& item, position low, position high, bool backwards, Visit visit) const {
-    auto scan = [&](auto first, auto last) {  // a sorted range of positions
+    auto scan = [&](auto first, auto last, check rest) {  // a sorted range of positions
       const auto from = std::lower_bound(first, last, low);
       const auto to = std::upper_bound(from, last, high);
       if (backwards) {
         for (auto at = to; at != from;) {
-          if (!visit(*--at)) {
+          if (!visit(*--at, rest)) {
             return;
           }
         }
       } else {
         for (auto at = from; at != to; ++at) {
-          if (!visit(*at)) {
+          if (!visit(*at, rest)) {
             return;
           }
         }
@@ -188,7 +219,9 @@ class memory_store {
           shortest = &at->second;
         }
       }
-      scan(shortest->begin(), shortest->end());
+      const check rest =
+          item.tags.size() > 1 ? check::everything : (item.types.empty() ? check::nothing : check::types);
+      scan(shortest->begin(), shortest->end(), rest);
       return;
     }
     if (!item.types.empty()) {
@@ -201,11 +234,11 @@ class memory_store {
           std::inplace_merge(merged.begin(), middle, merged.end());
         }
       }
-      scan(merged.begin(), merged.end());
+      scan(merged.begin(), merged.end(), check::nothing);
       return;
     }
     for (position i = 0; i <= high - low; ++i) {  // an item with neither types nor tags matches everything
-      if (!visit(backwards ? high - i : low + i)) {
+      if (!visit(backwards ? high - i : low + i, check::nothing)) {
         return;
       }
     }
@@ -221,9 +254,8 @@ class memory_store {
     }
     std::optional<position> first;
     for (const auto& item : q.items) {
-      candidates(item, after + 1, last, false, [&](position p) {
-        const auto& e = log_[p - 1];
-        if (item.matches(e.type, e.tags)) {
+      candidates(item, after + 1, last, false, [&](position p, check rest) {
+        if (passes(item, log_[p - 1], rest)) {
           first = first ? std::min(*first, p) : p;
           return false;
         }
@@ -244,6 +276,10 @@ class memory_store {
       return std::nullopt;
     }
     const position start = at->second;
+    const auto batch_end = batch_ends_.find(start);
+    if (batch_end == batch_ends_.end() || batch_end->second != start + batch.size() - 1) {
+      return std::nullopt;  // part of an earlier batch, or more: not the same batch
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const position p = start + i;
       if (p > log_.size() || log_[p - 1].metadata.event_id != batch[i].metadata.event_id) {
@@ -276,10 +312,12 @@ class memory_store {
   }
 
   mutable std::shared_mutex mutex_;
-  std::vector<stored_event<Event>> log_;  // log_[p - 1] is the event at position p
+  // log_[p - 1] is the event at position p. A deque grows in chunks: an append never moves the events stored.
+  std::deque<stored_event<Event>> log_;
   std::unordered_map<std::string, std::vector<position>> by_type_;
   std::unordered_map<tag, std::vector<position>> by_tag_;
   std::unordered_map<std::string, position> by_id_;
+  std::unordered_map<position, position> batch_ends_;  // first position of a batch with ids -> its last
   std::atomic<position> published_{0};
   mutable std::mutex wake_mutex_;
   mutable std::condition_variable appended_;
@@ -291,7 +329,7 @@ struct memory_store_probe_event {
   [[nodiscard]] std::vector<tag> tags() const { return {}; }
 };
 }  // namespace detail
-static_assert(event_store<memory_store<detail::memory_store_probe_event>>,
-              "decider::memory_store must model decider::event_store");
+static_assert(streaming_event_store<memory_store<detail::memory_store_probe_event>>,
+              "decider::memory_store must model decider::event_store and decider::streaming_event_store");
 
 }  // namespace decider

@@ -32,6 +32,13 @@ struct query_item {
     if (!type_ok) {
       return false;
     }
+    // Events carry a few tags: a scan compares lengths before bytes, which beats a binary search's ordering
+    // compares; many tags: binary search.
+    if (event_tags.size() <= 8) {
+      return std::all_of(tags.begin(), tags.end(), [&](const tag& t) {
+        return std::find(event_tags.begin(), event_tags.end(), t) != event_tags.end();
+      });
+    }
     return std::all_of(tags.begin(), tags.end(),
                        [&](const tag& t) { return std::binary_search(event_tags.begin(), event_tags.end(), t); });
   }
@@ -58,6 +65,14 @@ struct query {
     // (a billing batch reads one item per activity).
     query out = *this;
     out.items.reserve(items.size() + other.items.size());  // `seen` points into out.items: no reallocation
+    if (items.size() * other.items.size() <= 64) {         // a few items: a scan allocates nothing
+      for (const auto& item : other.items) {
+        if (std::find(out.items.begin(), out.items.end(), item) == out.items.end()) {
+          out.items.push_back(item);
+        }
+      }
+      return out;
+    }
     std::set<const query_item*, item_order> seen;
     for (const auto& item : out.items) {
       seen.insert(&item);
