@@ -173,6 +173,16 @@ void check_appends(const Factory& make, recorder& r) {
       store->append({{beta{{"i"}, "11"}, {.event_id = "id-1"}}, {beta{{"i"}, "12"}, {.event_id = "id-2"}}});
   r.check(ids.has_value() && again.has_value() && *again == *ids && positions_of(*store, tagged({"i"})).size() == 2,
           "7: a retried batch with the same event ids is stored once");
+  const auto tail = store->append({{beta{{"i"}, "12"}, {.event_id = "id-2"}}});
+  const auto head = store->append({{beta{{"i"}, "11"}, {.event_id = "id-1"}}});
+  const auto more = store->append({{beta{{"i"}, "11"}, {.event_id = "id-1"}},
+                                   {beta{{"i"}, "12"}, {.event_id = "id-2"}},
+                                   {beta{{"i"}, "13"}, {.event_id = "id-3"}}});
+  const auto invalid = [](const append_result& a) {
+    return !a.has_value() && std::holds_alternative<invalid_append>(a.error());
+  };
+  r.check(invalid(tail) && invalid(head) && invalid(more) && positions_of(*store, tagged({"i"})).size() == 2,
+          "7: part of an earlier batch, or more than it, is not a retry: invalid_append, nothing stored");
   const auto ps = positions_of(*store, query::all());
   r.check(std::adjacent_find(ps.begin(), ps.end(), std::greater_equal<>()) == ps.end(), "3: positions increase");
 }
