@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -282,4 +283,31 @@ TEST_CASE("queries of thousands of items: the union keeps each item once, in ord
   const auto conflict = s.append(batch({note{"n", {}}}), append_condition{both, 3001});
   REQUIRE_FALSE(conflict.has_value());
   CHECK(std::get<decider::condition_failed>(conflict.error()).conflicting == 3002);
+}
+
+TEST_CASE("read_each reports which items of the query each event matched", "[store][memory]") {
+  store s;
+  seed(s);
+  const auto q = decider::events({"student_subscribed"}) | decider::tagged({"a"}) | decider::tagged({"course:c1"});
+  std::vector<std::pair<position, decider::matched_items>> seen;
+  REQUIRE(decider::read_each(s, q, {}, [&](const auto& e, decider::matched_items items) {
+            seen.emplace_back(e.position, items);
+          }).has_value());
+  using hits = std::vector<std::pair<position, decider::matched_items>>;
+  CHECK(seen == hits{{1, 0b100}, {3, 0b101}, {4, 0b010}, {5, 0b001}});
+  seen.clear();
+  REQUIRE(decider::read_each(s, q, read_options{.backwards = true, .limit = 2},
+                             [&](const auto& e, decider::matched_items items) { seen.emplace_back(e.position, items); })
+              .has_value());
+  CHECK(seen == hits{{5, 0b001}, {4, 0b010}});
+  seen.clear();
+  // One item: bit 0. The query that matches everything: 0, "not reported".
+  REQUIRE(decider::read_each(s, decider::tagged({"a"}), {}, [&](const auto& e, decider::matched_items items) {
+            seen.emplace_back(e.position, items);
+          }).has_value());
+  REQUIRE(
+      decider::read_each(s, query::all(), read_options{.limit = 1}, [&](const auto& e, decider::matched_items items) {
+        seen.emplace_back(e.position, items);
+      }).has_value());
+  CHECK(seen == hits{{4, 0b1}, {1, 0}});
 }

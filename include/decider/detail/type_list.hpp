@@ -146,5 +146,32 @@ constexpr std::optional<Target> narrow(const Source& source) {
   }
 }
 
+// Calls f(const Target&) with the value narrowed to Target, when its alternative is one of Target's; returns
+// whether it did. Unlike narrow, nothing is copied when Target is the source type or the alternative itself.
+template <class Target, class Source, class F>
+constexpr bool with_narrowed(const Source& source, F&& f) {
+  if constexpr (std::is_same_v<Source, Target>) {
+    f(source);
+    return true;
+  } else if constexpr (is_variant_v<Source>) {
+    return std::visit(
+        [&](const auto& alternative) {
+          using A = std::remove_cvref_t<decltype(alternative)>;
+          if constexpr (contains_v<A, alternatives_t<Target>>) {
+            f(static_cast<const Target&>(embed<Target>(alternative)));
+            return true;
+          } else {
+            return false;
+          }
+        },
+        source);
+  } else if constexpr (contains_v<Source, alternatives_t<Target>>) {
+    f(static_cast<const Target&>(embed<Target>(source)));
+    return true;
+  } else {
+    return false;
+  }
+}
+
 }  // namespace detail
 }  // namespace decider

@@ -3,8 +3,9 @@
 #pragma once
 
 #include <concepts>
-#include <optional>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -55,37 +56,55 @@ concept event_store = requires(S& store, const query& q, const read_options& opt
   { store.append(std::move(batch), condition) } -> std::same_as<append_result>;
 };
 
+// Which items of a read's query an event matched: bit i for item i. 0 means "not reported" (a query of more than
+// 64 items, the query that matches everything, or a store that does not report it): match it yourself.
+using matched_items = std::uint64_t;
+
 namespace detail {
 template <class Event>
 struct count_visits {
   void operator()(const stored_event<Event>&) const noexcept {}
 };
+template <class S>
+concept reports_matched_items = requires {
+  requires S::reports_matched_items;
+};
 }  // namespace detail
 
 // Optional, for speed: a store that hands each matching event to a function where it lies, without copying it,
 // and answers how many it visited. The function must not call the store. Runners and subscriptions use it when a
-// store has it, and read() otherwise.
+// store has it, and read() otherwise. A store that also declares `static constexpr bool reports_matched_items =
+// true` calls a function taking (event, matched_items) with the items each event matched.
 template <class S>
-concept streaming_event_store =
-    event_store<S> && requires(const S& store, const query& q, const read_options& options,
-                               detail::count_visits<typename S::event_type> visit) {
-      { store.read_each(q, options, visit) } -> std::same_as<expected<std::size_t, read_error>>;
-    };
+concept streaming_event_store = event_store<S> && requires(const S& store, const query& q, const read_options& options,
+                                                           detail::count_visits<typename S::event_type> visit) {
+  { store.read_each(q, options, visit) } -> std::same_as<expected<std::size_t, read_error>>;
+};
 
 struct read_each_fn {
-  // read_each(store, query, options, visit): visit(const stored_event<E>&) for each matching event, in order.
+  // read_each(store, query, options, visit): visit(const stored_event<E>&) for each matching event, in order; or
+  // visit(const stored_event<E>&, matched_items), with 0 where the store does not report the items.
   template <class Store, class Visit>
   expected<std::size_t, read_error> operator()(Store& store, const query& q, const read_options& options,
                                                Visit&& visit) const {
-    if constexpr (streaming_event_store<std::remove_const_t<Store>>) {
+    using S = std::remove_const_t<Store>;
+    using stored = stored_event<typename S::event_type>;
+    constexpr bool wants_items = std::is_invocable_v<Visit&, const stored&, matched_items>;
+    if constexpr (streaming_event_store<S> && (!wants_items || detail::reports_matched_items<S>)) {
       return store.read_each(q, options, std::forward<Visit>(visit));
+    } else if constexpr (streaming_event_store<S>) {
+      return store.read_each(q, options, [&](const stored& e) { visit(e, matched_items{0}); });
     } else {
       auto read = store.read(q, options);
       if (!read) {
         return unexpected<read_error>(std::move(read).error());
       }
       for (const auto& e : *read) {
-        visit(e);
+        if constexpr (wants_items) {
+          visit(e, matched_items{0});
+        } else {
+          visit(e);
+        }
       }
       return read->size();
     }

@@ -54,12 +54,16 @@ class decision_model {
   explicit decision_model(projection<Vs>... parts) : parts_(std::move(parts)...) {
     // Start from the first query, not from the empty query (which would select every event).
     query_ = std::get<0>(parts_).selects;
-    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      ((query_ = query_ | std::get<Is + 1>(parts_).selects), ...);
-    }(std::make_index_sequence<sizeof...(Vs) - 1>{});
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) { ((query_ |= std::get<Is + 1>(parts_).selects), ...); }
+    (std::make_index_sequence<sizeof...(Vs) - 1>{});
     // A projection whose query is the whole union sees every event read: no need to match each one (a billing
     // batch's query has an item per activity, so matching would cost O(items) per event).
     std::apply([&](const auto&... p) { sees_all_ = {(p.selects == query_)...}; }, parts_);
+    // Which items of the union each projection's query is made of: when the store reports the items an event
+    // matched, a projection selects it iff they share one, and nothing is matched again.
+    if (query_.items.size() <= 64) {
+      std::apply([&](const auto&... p) { items_of_ = {items_in_union(p.selects)...}; }, parts_);
+    }
   }
 
   [[nodiscard]] const query& selects() const noexcept { return query_; }
@@ -68,30 +72,44 @@ class decision_model {
     return std::apply([](const auto&... p) { return state_type(p.view.initial_state()...); }, parts_);
   }
 
+  // Folds an event read with selects() into the projections whose query selects it. `matched`: the items of
+  // selects() the event matched, as a store reports them (decider::matched_items), or 0 to match here.
   template <class Event>
-  [[nodiscard]] state_type evolve(state_type state, const stored_event<Event>& e) const {
-    [&]<std::size_t... Is>(std::index_sequence<Is...>) { (evolve_part<Is>(state, e), ...); }
+  [[nodiscard]] state_type evolve(state_type state, const stored_event<Event>& e, matched_items matched = 0) const {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) { (evolve_part<Is>(state, e, matched), ...); }
     (std::index_sequence_for<Vs...>{});
     return state;
   }
 
  private:
+  matched_items items_in_union(const query& part) const {
+    matched_items bits = 0;
+    for (const auto& item : part.items) {
+      const auto at = std::find(query_.items.begin(), query_.items.end(), item);
+      bits |= matched_items{1} << static_cast<std::size_t>(at - query_.items.begin());
+    }
+    return bits;
+  }
+
   template <std::size_t I, class Event>
-  void evolve_part(state_type& state, const stored_event<Event>& e) const {
+  void evolve_part(state_type& state, const stored_event<Event>& e, matched_items matched) const {
     const auto& part = std::get<I>(parts_);
-    if (!sees_all_[I] && !part.selects.matches(e.type, e.tags)) {
+    const bool selected = sees_all_[I] || (matched != 0 && items_of_[I] != 0 ? (matched & items_of_[I]) != 0
+                                                                             : part.selects.matches(e.type, e.tags));
+    if (!selected) {
       return;
     }
     using part_event = event_of<std::tuple_element_t<I, std::tuple<Vs...>>>;
-    if (auto mine = detail::narrow<part_event>(e.event)) {
+    detail::with_narrowed<part_event>(e.event, [&](const part_event& mine) {
       auto& s = std::get<I>(state);
-      s = part.view.evolve(std::move(s), *mine);
-    }
+      s = part.view.evolve(std::move(s), mine);
+    });
   }
 
   std::tuple<projection<Vs>...> parts_;
   query query_;
   std::array<bool, sizeof...(Vs)> sees_all_{};
+  std::array<matched_items, sizeof...(Vs)> items_of_{};  // all 0 when the union has more than 64 items
 };
 
 template <class... Vs>
@@ -187,8 +205,8 @@ struct execute_fn {
     return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
       auto state = model.initial_state();
       std::optional<decider::position> last;
-      const auto read = read_each(store, model.selects(), {}, [&](const stored_event<Event>& e) {
-        state = model.evolve(std::move(state), e);
+      const auto read = read_each(store, model.selects(), {}, [&](const stored_event<Event>& e, matched_items items) {
+        state = model.evolve(std::move(state), e, items);
         last = e.position;
       });
       if (!read.has_value()) {

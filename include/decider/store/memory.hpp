@@ -14,6 +14,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -42,20 +43,28 @@ class memory_store {
   [[nodiscard]] read_result<Event> read(const query& q, const read_options& options = {}) const {
     std::shared_lock lock(mutex_);
     std::vector<stored_event<Event>> out;
-    for (const position p : matching(q, options)) {
-      out.push_back(log_[p - 1]);
+    for (const auto& h : matching(q, options)) {
+      out.push_back(log_[h.at - 1]);
     }
     return out;
   }
 
-  // Hands each matching event to visit(const stored_event<Event>&) where it lies, under the read lock: no copy.
-  // visit must not call the store. Returns how many events it visited.
+  // Hands each matching event to visit(const stored_event<Event>&) where it lies, under the read lock: no copy;
+  // or to visit(event, matched_items), with the query's items it matched. visit must not call the store.
+  // Returns how many events it visited.
+  static constexpr bool reports_matched_items = true;
+
   template <class Visit>
   expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
     std::shared_lock lock(mutex_);
     const auto found = matching(q, options);
-    for (const position p : found) {
-      visit(static_cast<const stored_event<Event>&>(log_[p - 1]));
+    for (const auto& h : found) {
+      const stored_event<Event>& e = log_[h.at - 1];
+      if constexpr (std::is_invocable_v<Visit&, const stored_event<Event>&, matched_items>) {
+        visit(e, h.items);
+      } else {
+        visit(e);
+      }
     }
     return found.size();
   }
@@ -122,8 +131,13 @@ class memory_store {
   }
 
  private:
-  // Positions of the events matching the query, in the order and window the options ask for.
-  std::vector<position> matching(const query& q, const read_options& options) const {
+  struct hit {
+    position at = 0;
+    matched_items items = 0;
+  };
+
+  // The events matching the query, in the order and window the options ask for, with the items each matched.
+  std::vector<hit> matching(const query& q, const read_options& options) const {
     const position last = log_.size();
     position low = 1;
     position high = last;
@@ -132,7 +146,7 @@ class memory_store {
     } else if (options.from) {
       low = std::max<position>(*options.from, 1);
     }
-    std::vector<position> found;
+    std::vector<hit> found;
     const std::size_t limit = options.limit.value_or(static_cast<std::size_t>(-1));
     if (low > high || limit == 0) {
       return found;
@@ -141,9 +155,10 @@ class memory_store {
       // One list to walk, in the order asked: stop as soon as the limit is reached.
       const query_item everything{};
       const query_item& item = q.matches_all() ? everything : q.items.front();
+      const matched_items items = q.matches_all() ? 0 : 1;
       candidates(item, low, high, options.backwards, [&](position p, check rest) {
         if (passes(item, log_[p - 1], rest)) {
-          found.push_back(p);
+          found.push_back({p, items});
         }
         return found.size() < limit;
       });
@@ -151,16 +166,27 @@ class memory_store {
     }
     // Several items: gather every item's matches, then order them once (a query of thousands of items, one per
     // activity of a billing batch, stays O(M log M) in the M events it matches).
-    for (const auto& item : q.items) {
+    const bool report = q.items.size() <= 64;
+    for (std::size_t i = 0; i < q.items.size(); ++i) {
+      const auto& item = q.items[i];
+      const matched_items bit = report ? matched_items{1} << i : 0;
       candidates(item, low, high, false, [&](position p, check rest) {
         if (passes(item, log_[p - 1], rest)) {
-          found.push_back(p);
+          found.push_back({p, bit});
         }
         return true;
       });
     }
-    std::sort(found.begin(), found.end());
-    found.erase(std::unique(found.begin(), found.end()), found.end());
+    std::sort(found.begin(), found.end(), [](const hit& a, const hit& b) { return a.at < b.at; });
+    std::size_t kept = 0;  // one hit per event, with every item it matched
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (kept > 0 && found[kept - 1].at == found[i].at) {
+        found[kept - 1].items |= found[i].items;
+      } else {
+        found[kept++] = found[i];
+      }
+    }
+    found.resize(kept);
     if (options.backwards) {
       std::reverse(found.begin(), found.end());
     }
@@ -179,7 +205,7 @@ class memory_store {
       case check::nothing:
         return true;
       case check::types:
-        return std::find(item.types.begin(), item.types.end(), e.type) != item.types.end();
+        return item.has_type(e.type);
       case check::everything:
         break;
     }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <compare>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +18,13 @@
 
 namespace decider {
 
+namespace detail {
+// Equality that compares lengths before bytes (string_view's == compares bytes first).
+inline bool same(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+}  // namespace detail
+
 struct query_item {
   std::vector<std::string> types;  // any of these; none: any type
   std::vector<tag> tags;           // all of these; none: no tag required
@@ -26,17 +34,22 @@ struct query_item {
   // Both lists as sets (sorted, unique): what the stores index and compare.
   [[nodiscard]] query_item normalized() const { return {detail::normalize(types), detail::normalize(tags)}; }
 
+  // True when the item lists no types or lists this one.
+  [[nodiscard]] bool has_type(std::string_view type) const noexcept {
+    return types.empty() ||
+           std::any_of(types.begin(), types.end(), [&](const std::string& t) { return detail::same(t, type); });
+  }
+
   // `event_tags` must be a tag set (as tags_of and the stores give).
   [[nodiscard]] bool matches(std::string_view type, const std::vector<tag>& event_tags) const {
-    const bool type_ok = types.empty() || std::find(types.begin(), types.end(), type) != types.end();
-    if (!type_ok) {
+    if (!has_type(type)) {
       return false;
     }
     // Events carry a few tags: a scan compares lengths before bytes, which beats a binary search's ordering
     // compares; many tags: binary search.
     if (event_tags.size() <= 8) {
       return std::all_of(tags.begin(), tags.end(), [&](const tag& t) {
-        return std::find(event_tags.begin(), event_tags.end(), t) != event_tags.end();
+        return std::any_of(event_tags.begin(), event_tags.end(), [&](const tag& e) { return detail::same(e, t); });
       });
     }
     return std::all_of(tags.begin(), tags.end(),
@@ -58,32 +71,37 @@ struct query {
 
   // This query OR'ed with another: the union a decision model reads.
   [[nodiscard]] query operator|(const query& other) const {
-    if (matches_all() || other.matches_all()) {
-      return all();
-    }
-    // Items in first-seen order, each once; a set keeps the union O((n + m) log(n + m)) for queries of many items
-    // (a billing batch reads one item per activity).
     query out = *this;
-    out.items.reserve(items.size() + other.items.size());  // `seen` points into out.items: no reallocation
-    if (items.size() * other.items.size() <= 64) {         // a few items: a scan allocates nothing
+    out |= other;
+    return out;
+  }
+
+  // Adds the other query's items that this one lacks, in their order.
+  query& operator|=(const query& other) {
+    if (matches_all() || other.matches_all()) {
+      items.clear();
+      return *this;
+    }
+    items.reserve(items.size() + other.items.size());  // `seen` points into items: no reallocation
+    if (items.size() * other.items.size() <= 64) {     // a few items: a scan allocates nothing
       for (const auto& item : other.items) {
-        if (std::find(out.items.begin(), out.items.end(), item) == out.items.end()) {
-          out.items.push_back(item);
+        if (std::find(items.begin(), items.end(), item) == items.end()) {
+          items.push_back(item);
         }
       }
-      return out;
+      return *this;
     }
+    // Many items (a billing batch reads one per activity): a set keeps the union O((n + m) log(n + m)).
     std::set<const query_item*, item_order> seen;
-    for (const auto& item : out.items) {
+    for (const auto& item : items) {
       seen.insert(&item);
     }
     for (const auto& item : other.items) {
-      if (!seen.contains(&item)) {
-        out.items.push_back(item);
-        seen.insert(&item);
+      if (seen.insert(&item).second) {
+        items.push_back(item);
       }
     }
-    return out;
+    return *this;
   }
 
  private:

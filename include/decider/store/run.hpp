@@ -43,9 +43,8 @@ struct run_event_sourced_fn {
       }
       state_of<D> state = d.initial_state();
       for (const auto& e : read->events) {
-        if (auto mine = detail::narrow<event_of<D>>(e.event)) {
-          state = d.evolve(std::move(state), *mine);
-        }
+        detail::with_narrowed<event_of<D>>(e.event,
+                                           [&](const event_of<D>& mine) { state = d.evolve(std::move(state), mine); });
       }
       auto decided = d.decide(command, state);
       if (!decided.has_value()) {

@@ -115,9 +115,8 @@ struct project_into_fn {
     static_assert(std::is_same_v<state_of<V>, state_of<std::remove_const_t<M>>>,
                   "decider::project_into: the read model holds the state of another view.");
     return [&view, &model](const auto& stored) {
-      if (auto mine = detail::narrow<event_of<V>>(stored.event)) {
-        model.state = view.evolve(std::move(model.state), *mine);
-      }
+      detail::with_narrowed<event_of<V>>(
+          stored.event, [&](const event_of<V>& mine) { model.state = view.evolve(std::move(model.state), mine); });
       model.checkpoint = stored.position;
     };
   }
