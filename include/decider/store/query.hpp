@@ -69,13 +69,6 @@ struct query {
                                         [&](const query_item& item) { return item.matches(type, event_tags); });
   }
 
-  // This query OR'ed with another: the union a decision model reads.
-  [[nodiscard]] query operator|(const query& other) const {
-    query out = *this;
-    out |= other;
-    return out;
-  }
-
   // Adds the other query's items that this one lacks, in their order.
   query& operator|=(const query& other) {
     if (matches_all() || other.matches_all()) {
@@ -104,6 +97,27 @@ struct query {
     return *this;
   }
 
+  // The same, moving the other query's items instead of copying them.
+  query& operator|=(query&& other) {
+    if (matches_all() || other.matches_all() || items.size() * other.items.size() > 64) {
+      return *this |= static_cast<const query&>(other);
+    }
+    items.reserve(items.size() + other.items.size());
+    for (auto& item : other.items) {
+      if (std::find(items.begin(), items.end(), item) == items.end()) {
+        items.push_back(std::move(item));
+      }
+    }
+    return *this;
+  }
+
+  // This query OR'ed with another: the union a decision model reads. Temporaries are reused, not copied:
+  // `tagged({a}) | tagged({b})` allocates for the two items and once more for the union.
+  [[nodiscard]] friend query operator|(query a, query b) {
+    a |= std::move(b);
+    return a;
+  }
+
  private:
   struct item_order {
     bool operator()(const query_item* a, const query_item* b) const { return *a < *b; }
@@ -112,10 +126,12 @@ struct query {
 
 // One item: events of these types (none: any) carrying all these tags.
 [[nodiscard]] inline query events(std::vector<std::string> types, std::vector<tag> tags = {}) {
-  return query{{query_item{std::move(types), std::move(tags)}}};
+  query q;  // built in place: a braced list would copy the item
+  q.items.push_back(query_item{std::move(types), std::move(tags)});
+  return q;
 }
 // One item: events of any type carrying all these tags.
-[[nodiscard]] inline query tagged(std::vector<tag> tags) { return query{{query_item{{}, std::move(tags)}}}; }
+[[nodiscard]] inline query tagged(std::vector<tag> tags) { return events({}, std::move(tags)); }
 
 struct read_options {
   // Forwards: positions >= from (default: the first). Backwards: positions <= from (default: the last).
