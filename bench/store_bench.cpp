@@ -13,6 +13,7 @@
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
 #include "decider/store/memory.hpp"
+#include "workloads/course.hpp"
 
 namespace {
 
@@ -23,19 +24,7 @@ struct item_added {
   static constexpr std::string_view type_name = "item_added";
   [[nodiscard]] std::vector<decider::tag> tags() const { return {a, b}; }
 };
-struct course_defined {
-  std::string course;
-  int capacity = 0;
-  static constexpr std::string_view type_name = "course_defined";
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {"course:" + course}; }
-};
-struct subscribed {
-  std::string student;
-  std::string course;
-  static constexpr std::string_view type_name = "subscribed";
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {"student:" + student, "course:" + course}; }
-};
-using event = std::variant<item_added, course_defined, subscribed>;
+using event = std::variant<item_added>;
 using store = decider::memory_store<event>;
 
 // One event with 2 tags, under a 2-item condition that passes (nothing after the head matches).
@@ -85,58 +74,26 @@ void read_tag(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-struct seats {
-  int capacity = 0;
-  int taken = 0;
-};
-struct mine {
-  int courses = 0;
-  bool already = false;
-};
-enum class refusal { full, too_many, already };
-
 // Seed 002: read the decision model (course and student), decide, conditional append. A round is 20k decisions
 // on a fresh store of 1000 courses of capacity 30: 5000 students try 4 different courses each, each course gets 20
 // tries, so a decision reads up to 20 course events and 4 student events, and nearly all are accepted.
 void course_decision(benchmark::State& state) {
+  using namespace course_workload;
   constexpr std::int64_t round = 20'000;
-  std::unique_ptr<store> s;
+  std::unique_ptr<decider::memory_store<course_workload::event>> s;
   std::int64_t i = 0;
   std::int64_t accepted = 0;
   for (auto _ : state) {
     if (i % round == 0) {
       state.PauseTiming();
-      s = std::make_unique<store>();
+      s = std::make_unique<decider::memory_store<course_workload::event>>();
       for (int c = 0; c < 1000; ++c) {
         benchmark::DoNotOptimize(s->append({{course_defined{"c" + std::to_string(c), 30}}}));
       }
       state.ResumeTiming();
     }
     const auto n = i % round;
-    const auto student_id = "s" + std::to_string(n % 5000);
-    const auto course = "c" + std::to_string((n * 7 + n / 5000) % 1000);
-    const auto seats_view = decider::make_view<event, seats>({}, [](seats v, const event& e) {
-      if (const auto* d = std::get_if<course_defined>(&e)) v.capacity = d->capacity;
-      if (std::holds_alternative<subscribed>(e)) ++v.taken;
-      return v;
-    });
-    const auto mine_view = decider::make_view<event, mine>({}, [course](mine v, const event& e) {
-      if (const auto* sub = std::get_if<subscribed>(&e)) {
-        ++v.courses;
-        v.already = v.already || sub->course == course;
-      }
-      return v;
-    });
-    const auto model = decider::decision_model(
-        decider::project(seats_view, decider::events({"course_defined", "subscribed"}, {"course:" + course})),
-        decider::project(mine_view, decider::events({"subscribed"}, {"student:" + student_id})));
-    auto r = decider::execute(*s, model, [&](const auto& st) -> decider::decision<event, refusal> {
-      const auto& [course_seats, taken] = st;
-      if (taken.already) return decider::refuse(refusal::already);
-      if (taken.courses >= 5) return decider::refuse(refusal::too_many);
-      if (course_seats.taken >= course_seats.capacity) return decider::refuse(refusal::full);
-      return std::vector<event>{subscribed{student_id, course}};
-    });
+    auto r = subscribe(*s, "s" + std::to_string(n % 5000), "c" + std::to_string((n * 7 + n / 5000) % 1000));
     accepted += r.has_value() ? 1 : 0;
     benchmark::DoNotOptimize(r);
     ++i;

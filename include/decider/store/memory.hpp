@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <iterator>
 #include <mutex>
@@ -98,7 +99,12 @@ class memory_store {
       } else {
         by_id_.emplace(record.metadata.event_id, p);
       }
-      by_type_[record.type].push_back(p);
+      auto& of_type = by_type_[record.type];
+      if (of_type.positions.empty()) {
+        of_type.number = static_cast<std::uint32_t>(by_type_.size() - 1);
+      }
+      of_type.positions.push_back(p);
+      type_at_.push_back(of_type.number);
       for (const auto& t : record.tags) {
         by_tag_[t].push_back(p);
       }
@@ -156,10 +162,8 @@ class memory_store {
       const query_item everything{};
       const query_item& item = q.matches_all() ? everything : q.items.front();
       const matched_items items = q.matches_all() ? 0 : 1;
-      candidates(item, low, high, options.backwards, [&](position p, check rest) {
-        if (passes(item, log_[p - 1], rest)) {
-          found.push_back({p, items});
-        }
+      for_each_match(item, low, high, options.backwards, [&](position p) {
+        found.push_back({p, items});
         return found.size() < limit;
       });
       return found;
@@ -170,10 +174,8 @@ class memory_store {
     for (std::size_t i = 0; i < q.items.size(); ++i) {
       const auto& item = q.items[i];
       const matched_items bit = report ? matched_items{1} << i : 0;
-      candidates(item, low, high, false, [&](position p, check rest) {
-        if (passes(item, log_[p - 1], rest)) {
-          found.push_back({p, bit});
-        }
+      for_each_match(item, low, high, false, [&](position p) {
+        found.push_back({p, bit});
         return true;
       });
     }
@@ -196,39 +198,25 @@ class memory_store {
     return found;
   }
 
-  // What is left to check of an item on a candidate the indexes gave: the candidates of a one-tag item carry its
-  // tag (only its types are left), those of a types-only item are exact.
-  enum class check { nothing, types, everything };
-
-  static bool passes(const query_item& item, const stored_event<Event>& e, check rest) {
-    switch (rest) {
-      case check::nothing:
-        return true;
-      case check::types:
-        return item.has_type(e.type);
-      case check::everything:
-        break;
-    }
-    return item.matches(e.type, e.tags);
-  }
-
-  // Calls visit(p, rest) for a superset of the positions in [low, high] the item can match — the shortest of its
-  // tags' position lists, or the union of its types' lists — in increasing order, or decreasing when backwards;
-  // `rest` says what is left to check. visit returns false to stop early.
+  // Calls visit(p) for each position in [low, high] the item matches, in increasing order (decreasing when
+  // backwards), until visit returns false. The candidates come from the shortest of the item's tags' position
+  // lists, or from the union of its types' lists; what the list does not guarantee is checked, a type by its
+  // number in a compact array, so that a one-tag item's candidates are checked without touching the events.
   template <class Visit>
-  void candidates(const query_item& item, position low, position high, bool backwards, Visit visit) const {
-    auto scan = [&](auto first, auto last, check rest) {  // a sorted range of positions
+  void for_each_match(const query_item& item, position low, position high, bool backwards, Visit visit) const {
+    auto scan = [&](auto first, auto last, auto keep) {  // a sorted range of positions
       const auto from = std::lower_bound(first, last, low);
       const auto to = std::upper_bound(from, last, high);
       if (backwards) {
         for (auto at = to; at != from;) {
-          if (!visit(*--at, rest)) {
+          --at;
+          if (keep(*at) && !visit(*at)) {
             return;
           }
         }
       } else {
         for (auto at = from; at != to; ++at) {
-          if (!visit(*at, rest)) {
+          if (keep(*at) && !visit(*at)) {
             return;
           }
         }
@@ -245,26 +233,44 @@ class memory_store {
           shortest = &at->second;
         }
       }
-      const check rest =
-          item.tags.size() > 1 ? check::everything : (item.types.empty() ? check::nothing : check::types);
-      scan(shortest->begin(), shortest->end(), rest);
+      if (item.tags.size() > 1) {
+        scan(shortest->begin(), shortest->end(),
+             [&](position p) { return item.matches(log_[p - 1].type, log_[p - 1].tags); });
+      } else if (item.types.empty()) {
+        scan(shortest->begin(), shortest->end(), [](position) { return true; });
+      } else {
+        std::uint64_t wanted = 0;  // the item's types by number (a store with more than 64 types compares names)
+        bool numbered = true;
+        for (const auto& type : item.types) {
+          if (const auto at = by_type_.find(type); at != by_type_.end()) {
+            numbered = numbered && at->second.number < 64;
+            wanted |= at->second.number < 64 ? std::uint64_t{1} << at->second.number : 0;
+          }
+        }
+        if (numbered) {
+          scan(shortest->begin(), shortest->end(), [&](position p) { return ((wanted >> type_at_[p - 1]) & 1U) != 0; });
+        } else {
+          scan(shortest->begin(), shortest->end(), [&](position p) { return item.has_type(log_[p - 1].type); });
+        }
+      }
       return;
     }
     if (!item.types.empty()) {
       std::vector<position> merged;
       for (const auto& type : detail::normalize(item.types)) {  // a type listed twice is one list
         if (const auto at = by_type_.find(type); at != by_type_.end()) {
-          const auto from = std::lower_bound(at->second.begin(), at->second.end(), low);
-          const auto to = std::upper_bound(from, at->second.end(), high);
+          const auto& list = at->second.positions;
+          const auto from = std::lower_bound(list.begin(), list.end(), low);
+          const auto to = std::upper_bound(from, list.end(), high);
           const auto middle = merged.insert(merged.end(), from, to);
           std::inplace_merge(merged.begin(), middle, merged.end());
         }
       }
-      scan(merged.begin(), merged.end(), check::nothing);
+      scan(merged.begin(), merged.end(), [](position) { return true; });
       return;
     }
     for (position i = 0; i <= high - low; ++i) {  // an item with neither types nor tags matches everything
-      if (!visit(backwards ? high - i : low + i, check::nothing)) {
+      if (!visit(backwards ? high - i : low + i)) {
         return;
       }
     }
@@ -280,12 +286,9 @@ class memory_store {
     }
     std::optional<position> first;
     for (const auto& item : q.items) {
-      candidates(item, after + 1, last, false, [&](position p, check rest) {
-        if (passes(item, log_[p - 1], rest)) {
-          first = first ? std::min(*first, p) : p;
-          return false;
-        }
-        return true;
+      for_each_match(item, after + 1, last, false, [&](position p) {
+        first = first ? std::min(*first, p) : p;
+        return false;
       });
     }
     return first;
@@ -340,7 +343,12 @@ class memory_store {
   mutable std::shared_mutex mutex_;
   // log_[p - 1] is the event at position p. A deque grows in chunks: an append never moves the events stored.
   std::deque<stored_event<Event>> log_;
-  std::unordered_map<std::string, std::vector<position>> by_type_;
+  struct type_index {
+    std::uint32_t number = 0;  // in order of first appearance
+    std::vector<position> positions;
+  };
+  std::unordered_map<std::string, type_index> by_type_;
+  std::vector<std::uint32_t> type_at_;  // type_at_[p - 1]: the number of the type of the event at p
   std::unordered_map<tag, std::vector<position>> by_tag_;
   std::unordered_map<std::string, position> by_id_;
   std::unordered_map<position, position> batch_ends_;  // first position of a batch with ids -> its last

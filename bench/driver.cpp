@@ -1,0 +1,307 @@
+// decider-bench: runs one workload per call and prints one JSON object per line, so every performance figure is
+// one command away and a script can plot it. `violations` counts broken invariants found by checking the final
+// state (a replay of the store), so a fast wrong answer shows.
+//   decider-bench --workload course --store memory --n 100000 --concurrency 4
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <latch>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "activities/billing.hpp"
+#include "decider/combine.hpp"
+#include "decider/fold.hpp"
+#include "decider/store/memory.hpp"
+#include "workloads/course.hpp"
+#include "workloads/fold.hpp"
+
+namespace driver {
+
+using clock = std::chrono::steady_clock;
+
+struct options {
+  std::string workload;
+  std::string store = "memory";
+  std::uint64_t n = 0;
+  std::uint64_t concurrency = 1;
+};
+
+struct outcome {
+  double seconds = 0;
+  std::uint64_t ops = 0;  // what ops_per_s counts
+  std::uint64_t succeeded = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t violations = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> extra{};  // workload-specific counts
+};
+
+// Runs body(thread, share) on `concurrency` threads started together; returns the wall seconds until all end.
+// Thread t gets the operations t, t + concurrency, ... of n.
+template <class Body>
+double on_threads(std::uint64_t n, std::uint64_t concurrency, Body body) {
+  std::latch start(static_cast<std::ptrdiff_t>(concurrency) + 1);
+  std::vector<std::thread> threads;
+  for (std::uint64_t t = 0; t < concurrency; ++t) {
+    const std::uint64_t share = n / concurrency + (t < n % concurrency ? 1 : 0);
+    threads.emplace_back([&, t, share] {
+      start.arrive_and_wait();
+      body(t, share);
+    });
+  }
+  const auto began = clock::now();
+  start.arrive_and_wait();
+  for (auto& t : threads) t.join();
+  return std::chrono::duration<double>(clock::now() - began).count();
+}
+
+double seconds_since(clock::time_point began) { return std::chrono::duration<double>(clock::now() - began).count(); }
+
+// fold-combined / fold-handwritten: replay n events through combine(stock, ledger), or the hand-written loop.
+outcome fold(const options& o, bool combined) {
+  using namespace fold_workload;
+  const auto all = random_events(o.n);
+  const auto expected = fold_by_hand(all);
+  const auto began = clock::now();
+  std::int64_t level = 0;
+  std::int64_t balance = 0;
+  if (combined) {
+    const auto [s, l] = decider::fold(decider::combine(stock_view{}, ledger_view{}), all);
+    level = s.level;
+    balance = l.balance;
+  } else {
+    const auto [s, l] = fold_by_hand(all);
+    level = s.level;
+    balance = l.balance;
+  }
+  const double seconds = seconds_since(began);
+  const bool right = level == expected.first.level && balance == expected.second.balance;
+  return {seconds, o.n, o.n, 0, right ? 0U : 1U};
+}
+
+// append: n conditional appends of 1 event with 2 tags under a 2-item condition {both tags, after the head read
+// just before}, from `concurrency` threads over 1000 x 997 tag values. A concurrent append to either tag fails
+// the condition (counted as failed, an expected outcome). The replay checks every accepted append: no event
+// matching its condition lies between its `after` and its own position.
+struct item_added {
+  std::uint64_t n = 0;
+  std::string a;
+  std::string b;
+  static constexpr std::string_view type_name = "item_added";
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {a, b}; }
+};
+using item_event = std::variant<item_added>;
+
+outcome append(const options& o) {
+  decider::memory_store<item_event> store;
+  struct accepted {
+    decider::position at;
+    decider::position after;
+    std::string a;
+    std::string b;
+  };
+  std::vector<std::vector<accepted>> kept(o.concurrency);
+  std::atomic<std::uint64_t> failed{0};
+  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+    std::mt19937_64 random(t + 1);
+    kept[t].reserve(share);
+    for (std::uint64_t i = 0; i < share; ++i) {
+      auto a = "a:" + std::to_string(random() % 1000);
+      auto b = "b:" + std::to_string(random() % 997);
+      const auto after = store.head();
+      auto r = store.append({{item_added{i, a, b}}},
+                            decider::append_condition{decider::tagged({a}) | decider::tagged({b}), after});
+      if (r) {
+        kept[t].push_back({*r, after, std::move(a), std::move(b)});
+      } else {
+        ++failed;
+      }
+    }
+  });
+  outcome out{seconds, o.n, 0, failed.load(), 0};
+  for (const auto& mine : kept) {
+    out.succeeded += mine.size();
+    for (const auto& k : mine) {
+      const auto first = store.read(decider::tagged({k.a}) | decider::tagged({k.b}),
+                                    decider::read_options{.from = k.after + 1, .limit = 1});
+      out.violations += first && !first->empty() && first->front().position == k.at ? 0 : 1;
+    }
+  }
+  out.violations += store.head() == out.succeeded ? 0 : 1;
+  return out;
+}
+
+// read-tag: a store of n events, 100 of which carry the tag "target" (spread evenly); 20,000 reads of that tag
+// from `concurrency` threads. ops_per_s is reads per second.
+outcome read_tag(const options& o) {
+  decider::memory_store<item_event> store;
+  const std::uint64_t every = std::max<std::uint64_t>(o.n / 100, 1);
+  std::vector<decider::event_to_append<item_event>> batch;
+  for (std::uint64_t i = 0; i < o.n; ++i) {
+    const bool target = i % every == 0 && i / every < 100;
+    batch.push_back({item_added{i, target ? "target" : "t:" + std::to_string(i % 100'000), "x"}});
+    if (batch.size() == 10'000 || i + 1 == o.n) {
+      (void)store.append(std::move(batch));
+      batch.clear();
+    }
+  }
+  constexpr std::uint64_t reads = 20'000;
+  std::atomic<std::uint64_t> wrong{0};
+  const auto q = decider::tagged({"target"});
+  const double seconds = on_threads(reads, o.concurrency, [&](std::uint64_t, std::uint64_t share) {
+    for (std::uint64_t i = 0; i < share; ++i) {
+      const auto r = store.read(q);
+      wrong += r && r->size() == std::min<std::uint64_t>(100, o.n) ? 0 : 1;
+    }
+  });
+  return {seconds, reads, reads - wrong.load(), 0, wrong.load()};
+}
+
+// course: n subscription decisions (seed 002) from `concurrency` threads, over n / 20 courses of capacity 30 and
+// n / 4 students picked at random: contention on courses, most accepted, some refused for the 5-course limit.
+outcome course(const options& o) {
+  using namespace course_workload;
+  decider::memory_store<course_workload::event> store;
+  const std::uint64_t courses = std::max<std::uint64_t>(o.n / 20, 1);
+  for (std::uint64_t c = 0; c < courses; ++c) {
+    (void)store.append({{course_defined{"c" + std::to_string(c), 30}}});
+  }
+  const std::uint64_t students = std::max<std::uint64_t>(o.n / 4, 1);
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::uint64_t> lost{0};
+  std::atomic<std::uint64_t> conflicts{0};
+  const decider::execute_options retry{.max_attempts = 1'000,
+                                       .first_backoff = std::chrono::microseconds{1},
+                                       .max_backoff = std::chrono::microseconds{500}};
+  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+    std::mt19937_64 random(t + 1);
+    for (std::uint64_t i = 0; i < share; ++i) {
+      const auto student = "s" + std::to_string(random() % students);
+      const auto r = subscribe(store, student, "c" + std::to_string(random() % courses), retry);
+      if (r) {
+        ++accepted;
+        conflicts += r->attempts - 1;
+      } else if (std::holds_alternative<refusal>(r.error())) {
+        ++refused;
+      } else {
+        ++lost;
+      }
+    }
+  });
+  const auto log = store.read(decider::query::all());
+  outcome out{seconds, o.n, accepted.load(), lost.load(), violations(*log)};
+  out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
+  return out;
+}
+
+// billing: seed 000, one batch over n completed activities of n / 2 users: the time to build and append it.
+outcome billing(const options& o) {
+  using namespace std::chrono_literals;
+  decider::memory_store<billing::event> store;
+  const std::uint64_t users = std::max<std::uint64_t>(o.n / 2, 1);
+  std::vector<decider::event_to_append<billing::event>> batch;
+  for (std::uint64_t i = 0; i < o.n; ++i) {
+    const std::string user = "u" + std::to_string(i % users);
+    const std::string activity = user + "/a" + std::to_string(i / users);
+    const auto day = billing::format_day(std::chrono::sys_days{2026y / 11 / static_cast<unsigned>(1 + i % 30)});
+    batch.push_back({billing::activity_started{user, activity, "work"}});
+    batch.push_back({billing::activity_completed{user, activity, day}});
+    if (batch.size() >= 10'000 || i + 1 == o.n) {
+      (void)store.append(std::move(batch));
+      batch.clear();
+    }
+  }
+  const auto began = clock::now();
+  const auto taken = billing::bill(store, "batch", billing::completed_since(0));
+  const double seconds = seconds_since(began);
+  const auto log = store.read(decider::query::all());
+  const std::uint64_t count = taken ? taken->activities.size() : 0;
+  outcome out{seconds, o.n, count, o.n - count, billing::violations(*log).size() + (count == o.n ? 0 : 1)};
+  out.extra = {{"users", users}, {"attempts", taken ? taken->attempts : 0}};
+  return out;
+}
+
+using workload = std::function<outcome(const options&)>;
+
+const std::map<std::string, workload>& workloads() {
+  static const std::map<std::string, workload> all{
+      {"fold-combined", [](const options& o) { return fold(o, true); }},
+      {"fold-handwritten", [](const options& o) { return fold(o, false); }},
+      {"append", append},
+      {"read-tag", read_tag},
+      {"course", course},
+      {"billing", billing},
+  };
+  return all;
+}
+
+std::string json(const options& o, const outcome& r) {
+  std::ostringstream out;
+  out.precision(6);
+  out << "{\"workload\":\"" << o.workload << "\",\"store\":\"" << o.store << "\",\"n\":" << o.n
+      << ",\"concurrency\":" << o.concurrency << ",\"seconds\":" << r.seconds
+      << ",\"ops_per_s\":" << (r.seconds > 0 ? static_cast<double>(r.ops) / r.seconds : 0.0)
+      << ",\"succeeded\":" << r.succeeded << ",\"failed\":" << r.failed << ",\"violations\":" << r.violations;
+  for (const auto& [key, value] : r.extra) {
+    out << ",\"" << key << "\":" << value;
+  }
+  out << '}';
+  return out.str();
+}
+
+int usage(const std::string& problem) {
+  std::cerr << "decider-bench: " << problem << "\n"
+            << "usage: decider-bench --workload W [--store memory] --n N [--concurrency C]\n  workloads:";
+  for (const auto& [name, run] : workloads()) {
+    std::cerr << ' ' << name;
+  }
+  std::cerr << '\n';
+  return 2;
+}
+
+std::optional<std::uint64_t> number(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoull(text);
+}
+
+}  // namespace driver
+
+int main(int argc, char** argv) {
+  using namespace driver;
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) return usage("missing a value after " + flag);
+    const std::string value = argv[++i];
+    if (flag == "--workload") {
+      o.workload = value;
+    } else if (flag == "--store") {
+      o.store = value;
+    } else if (flag == "--n" || flag == "--concurrency") {
+      const auto parsed = number(value);
+      if (!parsed || *parsed == 0) return usage(flag + " takes a positive whole number, not \"" + value + "\"");
+      (flag == "--n" ? o.n : o.concurrency) = *parsed;
+    } else {
+      return usage("unknown option " + flag);
+    }
+  }
+  const auto found = workloads().find(o.workload);
+  if (found == workloads().end()) return usage("unknown workload \"" + o.workload + "\"");
+  if (o.store != "memory") return usage("unknown store \"" + o.store + "\" (this build has: memory)");
+  if (o.n == 0) return usage("--n is required");
+  const auto result = found->second(o);
+  std::cout << json(o, result) << std::endl;
+  return result.violations == 0 ? 0 : 1;
+}
