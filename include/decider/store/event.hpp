@@ -105,7 +105,8 @@ struct tags_of_fn {
 // The tag set of an event: sorted, duplicates removed.
 inline constexpr tags_of_fn tags_of{};
 
-// Travels beside an event. The store fills recorded_at; an empty event_id gets one from the store.
+// Travels beside an event. The store fills recorded_at when it is not given (an import may give it); an empty
+// event_id gets one from the store.
 struct event_metadata {
   std::string event_id{};
   std::chrono::system_clock::time_point recorded_at{};

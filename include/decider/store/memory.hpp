@@ -93,7 +93,9 @@ class memory_store {
       const position p = log_.size() + 1;
       stored_event<Event> record{p, std::string(type_name_of(item.event)), tags_of(item.event), std::move(item.event),
                                  std::move(item.metadata)};
-      record.metadata.recorded_at = now;
+      if (record.metadata.recorded_at == std::chrono::system_clock::time_point{}) {
+        record.metadata.recorded_at = now;  // a time already given is kept: imports, stores replaying their files
+      }
       if (record.metadata.event_id.empty()) {
         record.metadata.event_id = "memory-" + std::to_string(p);  // for readers; only given ids are indexed
       } else {
