@@ -12,9 +12,11 @@
 
 #include "common/report.hpp"
 #include "decider/fold.hpp"
+#include "decider/store/memory.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "memberships/member.hpp"
+#include "memberships/on_store.hpp"
 
 using namespace memberships;
 using decider::testing::describe;
@@ -62,6 +64,21 @@ bool check(const std::string& sentence, const D& d, Invariant invariant) {
   return examples::report_invariant(sentence, d, random_commands(), std::move(invariant));
 }
 
+// [docs:on-store]
+// On the event store, beside the Member decider: 8 clients started together try to add a membership for member
+// 123 in 2020, in each of 20 rounds; the DCB condition on the tags member:123 and year:2020 lets exactly one in.
+bool memberships_on_the_store() {
+  int exactly_one = 0;
+  for (int round = 0; round < 20; ++round) {
+    decider::memory_store<memberships_on_store::event> store;
+    const auto r = memberships_on_store::race(store, "123", 2020, 8);
+    exactly_one += r.added == 1 && r.refused == 7 && r.other == 0 && store.head() == 1 ? 1 : 0;
+  }
+  std::cout << "  rounds with exactly one membership and seven refusals: " << exactly_one << " of 20\n";
+  return exactly_one == 20;
+}
+// [/docs:on-store]
+
 }  // namespace
 
 int main() {
@@ -102,5 +119,10 @@ int main() {
   ok = check("the relaxed rule accepts what the strict rule accepted, with the same ids", strict,
              checks::relaxed_rule_keeps_the_ids) &&
        ok;
-  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+
+  std::cout << "\nOn the event store, 8 concurrent attempts for the same member and year:\n";
+  const bool on_store = memberships_on_the_store();
+  std::cout << "invariant: one membership per member and year under concurrent attempts: "
+            << (on_store ? "holds" : "BROKEN") << '\n';
+  return ok && on_store ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -11,9 +11,11 @@
 
 #include "common/report.hpp"
 #include "decider/fold.hpp"
+#include "decider/store/memory.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "student_course/course.hpp"
+#include "student_course/on_store.hpp"
 #include "student_course/student.hpp"
 
 using namespace learning;
@@ -80,6 +82,23 @@ bool check(const std::string& sentence, Invariant invariant) {
   return examples::report_invariant(sentence, registration{}, random_commands(), std::move(invariant));
 }
 
+// [docs:on-store]
+// On the event store: 4 threads make 400 random subscription attempts each over 6 courses of 3 seats and 12
+// students; each attempt is one DCB decision over the course's and the student's events.
+bool subscriptions_on_the_store() {
+  decider::memory_store<subscriptions::event> store;
+  for (int c = 0; c < 6; ++c) {
+    (void)store.append({{subscriptions::course_defined{"c" + std::to_string(c), 3}}});
+  }
+  const auto result = subscriptions::subscribe_concurrently(store, 4, 400, 6, 12);
+  const auto log = store.read(decider::query::all());
+  const int broken = subscriptions::violations(*log);
+  std::cout << "  " << result.accepted << " accepted, " << result.refused << " refused for a rule, " << result.lost
+            << " lost to conflicts; replaying the log: " << broken << " violations\n";
+  return result.lost == 0 && broken == 0 && result.accepted + result.refused == 1600;
+}
+// [/docs:on-store]
+
 }  // namespace
 
 int main() {
@@ -122,5 +141,10 @@ int main() {
              checks::only_active_parties_subscribe) &&
        ok;
   ok = check("a student lists a course exactly when the course lists the student", checks::both_sides_agree) && ok;
-  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+
+  std::cout << "\nOn the event store, subscriptions from 4 threads at once:\n";
+  const bool on_store = subscriptions_on_the_store();
+  std::cout << "invariant: no course over capacity, no student over 5 courses, no double subscription, none lost: "
+            << (on_store ? "holds" : "BROKEN") << '\n';
+  return ok && on_store ? EXIT_SUCCESS : EXIT_FAILURE;
 }

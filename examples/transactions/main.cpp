@@ -14,9 +14,11 @@
 #include "common/report.hpp"
 #include "decider/fold.hpp"
 #include "decider/orchestrate.hpp"
+#include "decider/store/memory.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "transactions/accounts.hpp"
+#include "transactions/on_store.hpp"
 #include "transactions/transaction.hpp"
 
 namespace {
@@ -165,5 +167,17 @@ int main() {
   if (fees) {
     std::cout << "invariant: with the fee process, every orchestrated run still sums to zero: holds\n";
   }
-  return balanced && views && fees ? EXIT_SUCCESS : EXIT_FAILURE;
+
+  std::cout << "\nOn the event store, a subscription keeps the Accounts read model current while 4 writers post:\n";
+  decider::memory_store<transactions::event> store;
+  const auto run = transactions_on_store::post_while_subscribed(store, 4, 250, 7, 30);
+  std::cout << "  " << run.head << " postings; " << run.checkpoints << " checkpoints checked, the last at position "
+            << run.read_model.checkpoint << '\n';
+  for (const auto& [account, balance] : run.read_model.state) {
+    std::cout << "  " << account << ": " << balance << '\n';
+  }
+  const bool current = run.every_checkpoint_agrees && !run.writers_failed && run.read_model.checkpoint == run.head;
+  std::cout << "invariant: at every checkpoint the balances equal the fold of all postings up to it: "
+            << (current ? "holds" : "BROKEN") << '\n';
+  return balanced && views && fees && current ? EXIT_SUCCESS : EXIT_FAILURE;
 }

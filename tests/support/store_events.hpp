@@ -7,28 +7,13 @@
 #include <vector>
 
 #include "decider/store/event.hpp"
+#include "student_course/on_store.hpp"
 
 namespace store_events {
 
-struct course_defined {
-  std::string course;
-  int capacity = 0;
-  static constexpr std::string_view type_name = "course_defined";
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course)}; }
-  friend bool operator==(const course_defined&, const course_defined&) = default;
-};
-
-// [docs:identity]
-struct student_subscribed {
-  std::string student;
-  std::string course;
-  static constexpr std::string_view type_name = "student_subscribed";
-  [[nodiscard]] std::vector<decider::tag> tags() const {
-    return {decider::make_tag("student", student), decider::make_tag("course", course)};
-  }
-  friend bool operator==(const student_subscribed&, const student_subscribed&) = default;
-};
-// [/docs:identity]
+// The seed 002 events (examples/student_course/on_store.hpp), and a note for tests that choose tags.
+using subscriptions::course_defined;
+using subscriptions::student_subscribed;
 
 // Carries whatever tags a test gives it.
 struct note {

@@ -1,0 +1,115 @@
+// Seed 001 on an event store: Transaction decisions are appended (both legs in one append) by concurrent writers,
+// and a durable subscription keeps the Accounts read model current, its checkpoint stored with it. The example's
+// event types stay as they are: their identity for the store is declared here with decider::event_traits.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "decider/fold.hpp"
+#include "decider/make.hpp"
+#include "decider/store/subscription.hpp"
+#include "decider/visit.hpp"
+#include "transactions/transaction.hpp"
+
+// [docs:traits]
+// Identity for event types you do not own, declared once, outside them.
+template <>
+struct decider::event_traits<transactions::account_debited> {
+  static constexpr std::string_view type_name = "account_debited";
+  static std::vector<tag> tags(const transactions::account_debited& e) { return {make_tag("account", e.account)}; }
+};
+template <>
+struct decider::event_traits<transactions::account_credited> {
+  static constexpr std::string_view type_name = "account_credited";
+  static std::vector<tag> tags(const transactions::account_credited& e) { return {make_tag("account", e.account)}; }
+};
+// [/docs:traits]
+
+namespace transactions_on_store {
+
+using balances = std::map<std::string, transactions::cents>;
+
+inline auto balance_view() {
+  return decider::make_view<transactions::event, balances>({}, [](balances b, const auto& e) {
+    std::visit(decider::overloaded{[&](const transactions::account_debited& d) { b[d.account] -= d.amount; },
+                                   [&](const transactions::account_credited& c) { b[c.account] += c.amount; }},
+               e);
+    return b;
+  });
+}
+using accounts = decider::checkpointed<decltype(balance_view())>;
+
+inline decider::query postings() { return decider::events({"account_debited", "account_credited"}); }
+
+struct subscription_run {
+  std::size_t checkpoints = 0;          // checked while the writers ran, and once after
+  bool every_checkpoint_agrees = true;  // balances == the fold of every posting up to the checkpoint
+  bool writers_failed = false;
+  accounts read_model;
+  decider::position head = 0;
+};
+
+// [docs:on-store]
+// `writers` threads post `transactions_each` random transactions among four accounts, each decided by the
+// Transaction decider and appended as one batch, while a subscription catches up in passes of `batch` events; after
+// each pass, the read model is compared with a fold of every posting up to its checkpoint.
+template <class Store>
+subscription_run post_while_subscribed(Store& store, int writers, int transactions_each, std::size_t batch,
+                                       int passes) {
+  const auto view = balance_view();
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      std::mt19937 random(static_cast<unsigned>(w) + 3);
+      const std::vector<std::string> names{"alice", "bob", "carol", "dave"};
+      for (int i = 0; i < transactions_each; ++i) {
+        const std::size_t payer = random() % 4;
+        const std::size_t payee = (payer + 1 + random() % 3) % 4;  // never the payer
+        const auto decided = decider::step(
+            transactions::transaction{}, transactions::state{},
+            transactions::post{1 + static_cast<transactions::cents>(random() % 500), names[payer], names[payee]});
+        std::vector<decider::event_to_append<transactions::event>> legs;
+        for (const auto& e : decided ? decided->events : std::vector<transactions::event>{}) {
+          legs.push_back({e});
+        }
+        if (!decided || !store.append(std::move(legs))) failed = true;
+      }
+    });
+  }
+  subscription_run run{0, true, false, accounts{view.initial_state(), 0}, 0};
+  decider::subscription sub(store, postings(), run.read_model.checkpoint,
+                            decider::subscription_options{.batch = batch});
+  const auto check = [&] {
+    std::vector<transactions::event> upto;
+    const auto all = store.read(postings());
+    for (const auto& e : *all) {
+      if (e.position <= run.read_model.checkpoint) upto.push_back(e.event);
+    }
+    run.every_checkpoint_agrees = run.every_checkpoint_agrees && decider::fold(view, upto) == run.read_model.state;
+    ++run.checkpoints;
+  };
+  for (int pass = 0; pass < passes; ++pass) {
+    run.every_checkpoint_agrees =
+        run.every_checkpoint_agrees && sub.catch_up(decider::project_into(view, run.read_model)).has_value();
+    check();
+  }
+  for (auto& t : threads) t.join();
+  run.every_checkpoint_agrees =
+      run.every_checkpoint_agrees && sub.catch_up(decider::project_into(view, run.read_model)).has_value();
+  check();
+  run.writers_failed = failed.load();
+  run.head = store.head();
+  return run;
+}
+// [/docs:on-store]
+
+}  // namespace transactions_on_store
