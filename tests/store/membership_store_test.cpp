@@ -15,7 +15,6 @@
 #include "memberships/on_store.hpp"
 
 using namespace memberships_on_store;
-using event = memberships_on_store::event;
 
 TEST_CASE("seed 003 on the store: a second membership for the same member and year is refused", "[store][seed003]") {
   decider::memory_store<event> store;
