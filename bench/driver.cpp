@@ -21,9 +21,11 @@
 #include <vector>
 
 #include "activities/billing.hpp"
+#include "bank_transfers/bank.hpp"
 #include "decider/combine.hpp"
 #include "decider/fold.hpp"
 #include "decider/store/memory.hpp"
+#include "memberships/on_store.hpp"
 #include "workloads/course.hpp"
 #include "workloads/fold.hpp"
 
@@ -233,6 +235,51 @@ outcome billing(const options& o) {
   return out;
 }
 
+// membership: seed 003, n attempts from `concurrency` threads to add a membership for one of n / 8 members in 2026
+// (about 8 attempts per member and year): exactly one may succeed for each; the replay counts any second one.
+outcome membership(const options& o) {
+  using namespace memberships_on_store;
+  decider::memory_store<memberships_on_store::event> store;
+  const std::uint64_t members = std::max<std::uint64_t>(o.n / 8, 1);
+  std::atomic<std::uint64_t> added{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::uint64_t> lost{0};
+  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+    std::mt19937_64 random(t + 1);
+    for (std::uint64_t i = 0; i < share; ++i) {
+      const auto r = add_membership(store, "m" + std::to_string(random() % members), 2026,
+                                    std::to_string(t) + "-" + std::to_string(i));
+      if (r) {
+        ++added;
+      } else if (std::holds_alternative<already_member_for_year>(r.error())) {
+        ++refused;
+      } else {
+        ++lost;
+      }
+    }
+  });
+  std::map<std::string, int> per_member;
+  std::uint64_t twice = 0;
+  const auto log = store.read(decider::query::all());
+  for (const auto& e : *log) {
+    twice += ++per_member[std::get<membership_added>(e.event).member] > 1 ? 1 : 0;
+  }
+  outcome out{seconds, o.n, added.load(), lost.load(), twice};
+  out.extra = {{"refused", refused.load()}};
+  return out;
+}
+
+// transfer-dcb / transfer-reservation / transfer-two-locks: seed 004, n transfers between 2 accounts from
+// `concurrency` threads (examples/bank_transfers). failed: timed out or lost to the retry bound.
+template <class Design>
+outcome transfer(const options& o) {
+  Design design;
+  const auto r = transfers::run(design, o.n, o.concurrency, static_cast<std::int64_t>(o.n) * 20);
+  outcome out{r.seconds, o.n, r.succeeded, r.failed, r.violations};
+  out.extra = {{"refused", r.refused}, {"deadlocks", r.deadlocks}};
+  return out;
+}
+
 using workload = std::function<outcome(const options&)>;
 
 const std::map<std::string, workload>& workloads() {
@@ -243,6 +290,10 @@ const std::map<std::string, workload>& workloads() {
       {"read-tag", read_tag},
       {"course", course},
       {"billing", billing},
+      {"membership", membership},
+      {"transfer-dcb", transfer<transfers::dcb>},
+      {"transfer-reservation", transfer<transfers::reservation>},
+      {"transfer-two-locks", transfer<transfers::two_locks>},
   };
   return all;
 }

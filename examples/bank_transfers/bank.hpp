@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <latch>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -113,10 +114,36 @@ inline decider::query boundary(const std::string& account) {
   return decider::tagged({decider::make_tag("account", account)});
 }
 
+inline auto account_model(const std::string& account) {
+  return decider::decision_model(decider::project(account_view(account), boundary(account)));
+}
+inline auto transfer_model(const std::string& from, const std::string& to) {
+  return decider::decision_model(decider::project(account_view(from), boundary(from)),
+                                 decider::project(account_view(to), boundary(to)));
+}
+
+// Decision models kept per boundary and shared by a design's threads: cached (decider::cached), each decision reads
+// only what was stored since the previous one on that boundary, so a decision's cost does not grow with history.
+template <class Model>
+class boundaries {
+ public:
+  template <class Make>
+  const decider::cached_model<Model>& get(const std::string& key, Make make) {
+    std::lock_guard guard(mutex_);
+    auto& slot = models_[key];
+    if (!slot) slot = std::make_unique<decider::cached_model<Model>>(make());
+    return *slot;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<decider::cached_model<Model>>> models_;
+};
+
 // One account's decision, on its own boundary (the aggregate of the lock-based designs).
 template <class Decide>
-auto on_account(store& s, const std::string& account, Decide decide) {
-  return decider::execute(s, decider::decision_model(decider::project(account_view(account), boundary(account))),
+auto on_account(store& s, boundaries<decltype(account_model(""))>& models, const std::string& account, Decide decide) {
+  return decider::execute(s, models.get(account, [&] { return account_model(account); }),
                           [&](const auto& state) { return decide(std::get<0>(state)); });
 }
 
@@ -142,6 +169,7 @@ class account_locks {
 struct two_locks {
   std::chrono::milliseconds timeout{20};
   account_locks<std::timed_mutex> locks;
+  boundaries<decltype(account_model(""))> accounts;
 
   result transfer(store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
@@ -149,14 +177,16 @@ struct two_locks {
     if (!payee.owns_lock()) return result::failed;
     std::unique_lock payer(locks[from], timeout);
     if (!payer.owns_lock()) return result::deadlocked;  // holding the payee's lock: the deadlock, timed out
-    const auto taken = on_account(s, from, [&](const account_state& a) -> decider::decision<event, insufficient_funds> {
-      if (a.available() < cents) return decider::refuse(insufficient_funds{});
-      return std::vector<event>{withdrawn{from, cents, reference}};
-    });
+    const auto taken =
+        on_account(s, accounts, from, [&](const account_state& a) -> decider::decision<event, insufficient_funds> {
+          if (a.available() < cents) return decider::refuse(insufficient_funds{});
+          return std::vector<event>{withdrawn{from, cents, reference}};
+        });
     if (!taken) return std::holds_alternative<insufficient_funds>(taken.error()) ? result::refused : result::failed;
-    const auto given = on_account(s, to, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
-      return std::vector<event>{deposited{to, cents, reference}};
-    });
+    const auto given =
+        on_account(s, accounts, to, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
+          return std::vector<event>{deposited{to, cents, reference}};
+        });
     return given ? result::done : result::failed;  // a failure here leaves money withdrawn: a violation
   }
 };
@@ -168,13 +198,14 @@ struct two_locks {
 // an open reservation that someone must find and finish.
 struct reservation {
   account_locks<std::mutex> locks;
+  boundaries<decltype(account_model(""))> accounts;
 
   result transfer(store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
     {
       std::lock_guard payer(locks[from]);
       const auto held =
-          on_account(s, from, [&](const account_state& a) -> decider::decision<event, insufficient_funds> {
+          on_account(s, accounts, from, [&](const account_state& a) -> decider::decision<event, insufficient_funds> {
             if (a.available() < cents) return decider::refuse(insufficient_funds{});
             return std::vector<event>{reserved{from, cents, reference}};
           });
@@ -182,16 +213,17 @@ struct reservation {
     }
     {
       std::lock_guard payee(locks[to]);
-      if (!on_account(s, to, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
+      if (!on_account(s, accounts, to, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
             return std::vector<event>{deposited{to, cents, reference}};
           })) {
         return result::failed;  // leaves the reservation open: a violation
       }
     }
     std::lock_guard payer(locks[from]);
-    const auto done = on_account(s, from, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
-      return std::vector<event>{reservation_released{from, cents, reference}, withdrawn{from, cents, reference}};
-    });
+    const auto done =
+        on_account(s, accounts, from, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
+          return std::vector<event>{reservation_released{from, cents, reference}, withdrawn{from, cents, reference}};
+        });
     return done ? result::done : result::failed;
   }
 };
@@ -204,11 +236,11 @@ struct dcb {
   decider::execute_options retry{.max_attempts = 100'000,
                                  .first_backoff = std::chrono::microseconds{1},
                                  .max_backoff = std::chrono::microseconds{200}};
+  boundaries<decltype(transfer_model("", ""))> pairs;
 
   result transfer(store& s, const std::string& from, const std::string& to, std::int64_t cents,
-                  const std::string& reference) const {
-    const auto model = decider::decision_model(decider::project(account_view(from), boundary(from)),
-                                               decider::project(account_view(to), boundary(to)));
+                  const std::string& reference) {
+    const auto& model = pairs.get(from + " to " + to, [&] { return transfer_model(from, to); });
     const auto r = decider::execute(
         s, model,
         [&](const auto& accounts) -> decider::decision<event, insufficient_funds> {

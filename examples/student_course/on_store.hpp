@@ -104,15 +104,23 @@ inline auto subscribe(const std::string& student, const std::string& course) {
 
 struct tally {
   int accepted = 0;
-  int refused = 0;  // for a domain reason: decided
-  int lost = 0;     // to the retry bound
+  int refused = 0;  // for a domain reason: decided; the sum of the four below
+  int course_missing = 0;
+  int course_full = 0;
+  int too_many_courses = 0;
+  int already_subscribed = 0;
+  int lost = 0;  // to the retry bound
 };
 
-// `threads` clients make `attempts` random subscriptions each over `courses` courses and `students` students.
+// `threads` clients make `attempts` random subscriptions each, to courses "c0".."c<courses - 1>" (those not defined
+// are refused) by students "s0".."s<students - 1>".
 template <class Store>
 tally subscribe_concurrently(Store& store, int threads, int attempts, int courses, int students) {
   std::atomic<int> accepted{0};
-  std::atomic<int> refused{0};
+  std::atomic<int> missing{0};
+  std::atomic<int> full{0};
+  std::atomic<int> too_many{0};
+  std::atomic<int> twice{0};
   std::atomic<int> lost{0};
   std::vector<std::thread> clients;
   for (int t = 0; t < threads; ++t) {
@@ -125,10 +133,16 @@ tally subscribe_concurrently(Store& store, int threads, int attempts, int course
                                   decider::execute_options{.max_attempts = 64});
         if (r) {
           ++accepted;
-        } else if (std::holds_alternative<decider::retries_exhausted>(r.error())) {
-          ++lost;
+        } else if (std::holds_alternative<course_missing>(r.error())) {
+          ++missing;
+        } else if (std::holds_alternative<course_full>(r.error())) {
+          ++full;
+        } else if (std::holds_alternative<too_many_courses>(r.error())) {
+          ++too_many;
+        } else if (std::holds_alternative<already_subscribed>(r.error())) {
+          ++twice;
         } else {
-          ++refused;
+          ++lost;  // retries exhausted, or a store error
         }
       }
     });
@@ -136,7 +150,8 @@ tally subscribe_concurrently(Store& store, int threads, int attempts, int course
   for (auto& c : clients) {
     c.join();
   }
-  return {accepted.load(), refused.load(), lost.load()};
+  const int refused = missing.load() + full.load() + too_many.load() + twice.load();
+  return {accepted.load(), refused, missing.load(), full.load(), too_many.load(), twice.load(), lost.load()};
 }
 
 // Replays a log: every course over its capacity, student over 5 courses, or subscription made twice, counted.

@@ -101,16 +101,22 @@ TEST_CASE("execute retries a conflicting decision and gives up after the bound",
 TEST_CASE("seed 002 under concurrency: no course over capacity, no student over 5, no double subscription",
           "[store][dcb][concurrency]") {
   decider::memory_store<event> store;
-  for (int c = 0; c < 6; ++c) {
+  // 9 courses of 3 seats (c9 is never defined) and 5 students: the seats and the students' limits both bind.
+  for (int c = 0; c < 9; ++c) {
     REQUIRE(store.append({{course_defined{"c" + std::to_string(c), 3}}}).has_value());
   }
-  const auto result = subscribe_concurrently(store, 4, 300, 6, 12);
+  const auto result = subscribe_concurrently(store, 4, 300, 10, 5);
   CHECK(result.accepted + result.refused + result.lost == 1200);
   CHECK(result.lost == 0);
   CHECK(result.accepted > 0);
+  // Every rule was put to the test, so the log below could have broken any of them.
+  CHECK(result.course_missing > 0);
+  CHECK(result.course_full > 0);
+  CHECK(result.too_many_courses > 0);
+  CHECK(result.already_subscribed > 0);
   const auto all = store.read(decider::query::all());
   CHECK(violations(*all) == 0);
-  CHECK(static_cast<int>(store.head()) == 6 + result.accepted);
+  CHECK(static_cast<int>(store.head()) == 9 + result.accepted);
 }
 
 TEST_CASE("seed 002: the log checker counts each broken rule", "[store][dcb]") {
@@ -130,4 +136,59 @@ TEST_CASE("seed 002: the log checker counts each broken rule", "[store][dcb]") {
     add(student_subscribed{"s9", "c" + std::to_string(c)});  // the sixth is one too many
   }
   CHECK(violations(log) == 4);
+}
+
+namespace dcb_cached {
+// Forwards to a memory store through read() only, counting the events each read returns.
+struct counting_store {
+  using event_type = subscriptions::event;
+  decider::memory_store<event_type>* inner;
+  std::size_t returned = 0;
+  decider::read_result<event_type> read(const decider::query& q, const decider::read_options& o) {
+    auto r = inner->read(q, o);
+    returned += r ? r->size() : 0;
+    return r;
+  }
+  decider::append_result append(std::vector<decider::event_to_append<event_type>> batch,
+                                const std::optional<decider::append_condition>& condition) {
+    return inner->append(std::move(batch), condition);
+  }
+};
+}  // namespace dcb_cached
+
+TEST_CASE("a cached decision model reads only what was stored since its last decision, and misses nothing",
+          "[store][dcb]") {
+  decider::memory_store<event> inner;
+  dcb_cached::counting_store store{&inner};
+  REQUIRE(inner.append({{course_defined{"c1", 3}}}).has_value());
+  const auto model = decider::cached(subscription_model("s1", "c1"));
+  CHECK(model.snapshot().second == std::nullopt);
+  // Another student takes a seat: the first decision reads both events.
+  REQUIRE(inner.append({{student_subscribed{"s2", "c1"}}}).has_value());
+  const auto first = decider::execute(store, model, subscribe("s1", "c1"));
+  REQUIRE(first.has_value());
+  CHECK(store.returned == 2);
+  CHECK(model.snapshot().second == 3);  // through its own append
+  CHECK(std::get<0>(model.snapshot().first).taken == 2);
+  // Two more seats go elsewhere; the next decision reads those two only, and sees the course full.
+  REQUIRE(inner.append({{student_subscribed{"s3", "c1"}}, {student_subscribed{"s4", "c9"}}}).has_value());
+  store.returned = 0;
+  const auto again = decider::execute(store, model, [](const auto& state) -> decider::decision<event, refusal> {
+    const auto& [seats, mine] = state;
+    if (seats.taken >= seats.capacity) return decider::refuse(refusal{course_full{}});
+    return std::vector<event>{};
+  });
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error() == decider::execute_error<refusal>{course_full{}});
+  CHECK(store.returned == 1);  // s3 -> c1: the only event since position 3 on this boundary
+  CHECK(model.snapshot().second == 4);
+  // The same answers as a model that reads everything.
+  const auto fresh = subscription_model("s1", "c1");
+  auto state = fresh.initial_state();
+  const auto all = inner.read(fresh.selects());
+  for (const auto& e : *all) {
+    state = fresh.evolve(std::move(state), e);
+  }
+  CHECK(std::get<0>(state).taken == std::get<0>(model.snapshot().first).taken);
+  CHECK(std::get<1>(state).courses == std::get<1>(model.snapshot().first).courses);
 }

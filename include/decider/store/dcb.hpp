@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -115,6 +116,54 @@ class decision_model {
 template <class... Vs>
 decision_model(projection<Vs>...) -> decision_model<Vs...>;
 
+// A decision model that remembers the state it reached and the position it has read through, so that the next
+// decision reads only what was stored since: constant work per decision on a boundary whose history keeps growing.
+// Share one per boundary across threads (it locks). The store stays the truth: the snapshot is a starting point,
+// and the append condition still guards the whole boundary from the position the snapshot covers.
+template <class Model>
+class cached_model {
+ public:
+  using state_type = typename Model::state_type;
+
+  explicit cached_model(Model model) : model_(std::move(model)), state_(model_.initial_state()) {}
+
+  [[nodiscard]] const query& selects() const noexcept { return model_.selects(); }
+  [[nodiscard]] state_type initial_state() const { return model_.initial_state(); }
+  template <class Event>
+  [[nodiscard]] state_type evolve(state_type state, const stored_event<Event>& e, matched_items matched = 0) const {
+    return model_.evolve(std::move(state), e, matched);
+  }
+
+  // The state with every matching event up to `through` folded in (nothing read yet: the initial state, nullopt).
+  [[nodiscard]] std::pair<state_type, std::optional<position>> snapshot() const {
+    std::lock_guard lock(mutex_);
+    return {state_, through_};
+  }
+  // Keeps a state reached by a read or a decision, when it covers more of the log than the one kept.
+  void remember(const state_type& state, std::optional<position> through) const {
+    std::lock_guard lock(mutex_);
+    if (through && (!through_ || *through > *through_)) {
+      state_ = state;
+      through_ = through;
+    }
+  }
+
+ private:
+  Model model_;
+  mutable std::mutex mutex_;
+  mutable state_type state_;
+  mutable std::optional<position> through_;
+};
+
+struct cached_fn {
+  template <class Model>
+  [[nodiscard]] auto operator()(Model model) const {
+    return cached_model<Model>(std::move(model));
+  }
+};
+// cached(decision_model(...)): the model, remembering what it read (see cached_model).
+inline constexpr cached_fn cached{};
+
 // The decision kept conflicting with concurrent appends for every attempt allowed.
 struct retries_exhausted {
   std::size_t attempts = 0;
@@ -155,7 +204,12 @@ Result with_retry(const execute_options& options, Attempt attempt) {
       return std::move(*done);
     }
     if (n < options.max_attempts) {
-      std::this_thread::sleep_for(backoff);
+      // A sleep rounds up to the timer's slack (tens of microseconds); a short backoff only yields the core.
+      if (backoff < std::chrono::microseconds{50}) {
+        std::this_thread::yield();
+      } else {
+        std::this_thread::sleep_for(backoff);
+      }
       backoff = std::min(backoff * 2, options.max_backoff);
     }
   }
@@ -172,6 +226,29 @@ std::optional<Error> unless_conflict(const append_error& e) {
     return Error(*invalid);
   }
   return std::nullopt;
+}
+
+template <class Model>
+concept remembering_model = requires(const Model& m, const typename Model::state_type& s, std::optional<position> p) {
+  m.snapshot();
+  m.remember(s, p);
+};
+
+// Where a decision starts: a cached model's snapshot, or the initial state with nothing read.
+template <class Model>
+std::pair<typename Model::state_type, std::optional<position>> start_of(const Model& model) {
+  if constexpr (remembering_model<Model>) {
+    return model.snapshot();
+  } else {
+    return {model.initial_state(), std::nullopt};
+  }
+}
+
+template <class Model>
+void remember(const Model& model, const typename Model::state_type& state, std::optional<position> through) {
+  if constexpr (remembering_model<Model>) {
+    model.remember(state, through);
+  }
 }
 
 template <class Event>
@@ -203,15 +280,22 @@ struct execute_fn {
     using result = expected<execution<Event, state_type>, error>;
 
     return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
-      auto state = model.initial_state();
-      std::optional<decider::position> last;
-      const auto read = read_each(store, model.selects(), {}, [&](const stored_event<Event>& e, matched_items items) {
-        state = model.evolve(std::move(state), e, items);
-        last = e.position;
-      });
+      auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
+      auto state = std::move(start.first);
+      std::optional<decider::position> last = start.second;
+      read_options window{};
+      if (last) {
+        window.from = *last + 1;  // a cached model has folded everything up to `last`
+      }
+      const auto read =
+          read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
+            state = model.evolve(std::move(state), e, items);
+            last = e.position;
+          });
       if (!read.has_value()) {
         return result(unexpected<error>(error(read.error())));
       }
+      detail::remember(model, state, last);
       auto decision = decide(static_cast<const typename Model::state_type&>(state));
       if (!decision.has_value()) {
         return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
@@ -235,6 +319,7 @@ struct execute_fn {
           state =
               model.evolve(std::move(state), stored_event<Event>{++p, std::string(type_name_of(e)), tags_of(e), e, {}});
         }
+        detail::remember(model, state, *appended);
         return result(execution<Event, state_type>{*appended, std::move(events), attempt, std::move(state)});
       }
       if (auto failure = detail::unless_conflict<error>(appended.error())) {
