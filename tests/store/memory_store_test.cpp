@@ -311,3 +311,19 @@ TEST_CASE("read_each reports which items of the query each event matched", "[sto
       }).has_value());
   CHECK(seen == hits{{4, 0b1}, {1, 0}});
 }
+
+TEST_CASE("the memory store's log keeps each element where it was stored as it grows chunk by chunk",
+          "[store][memory]") {
+  decider::detail::chunked_log<std::string, 2> log;  // chunks of 4: most appends below cross or open a chunk
+  CHECK(log.empty());
+  std::vector<const std::string*> addresses;
+  for (int i = 0; i < 37; ++i) {
+    log.push_back("event number " + std::to_string(i) + " (long enough to live on the heap)");
+    addresses.push_back(&log[log.size() - 1]);
+  }
+  REQUIRE(log.size() == 37);
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    CHECK(&log[i] == addresses[i]);  // never moved
+    CHECK(log[i] == "event number " + std::to_string(i) + " (long enough to live on the heap)");
+  }
+}

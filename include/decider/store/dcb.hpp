@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <mutex>
@@ -48,29 +49,51 @@ inline constexpr project_fn project{};
 template <class... Vs>
 class decision_model {
   static_assert(sizeof...(Vs) > 0, "decider::decision_model: give at least one projection.");
+  static constexpr std::size_t parts = sizeof...(Vs);
 
  public:
   using state_type = std::tuple<state_of<Vs>...>;
 
-  explicit decision_model(projection<Vs>... parts) : parts_(std::move(parts)...) {
-    // Start from the first query, not from the empty query (which would select every event).
-    query_ = std::get<0>(parts_).selects;
-    [&]<std::size_t... Is>(std::index_sequence<Is...>) { ((query_ |= std::get<Is + 1>(parts_).selects), ...); }
-    (std::make_index_sequence<sizeof...(Vs) - 1>{});
-    // A projection whose query is the whole union sees every event read: no need to match each one (a billing
-    // batch's query has an item per activity, so matching would cost O(items) per event).
-    std::apply([&](const auto&... p) { sees_all_ = {(p.selects == query_)...}; }, parts_);
-    // Which items of the union each projection's query is made of: when the store reports the items an event
-    // matched, a projection selects it iff they share one, and nothing is matched again.
-    if (query_.items.size() <= 64) {
-      std::apply([&](const auto&... p) { items_of_ = {items_in_union(p.selects)...}; }, parts_);
+  explicit decision_model(projection<Vs>... ps) : views_(std::move(ps.view)...) {
+    const bool any_all = (ps.selects.matches_all() || ...);
+    const std::size_t total = (ps.selects.items.size() + ...);
+    if (!any_all && total <= 64) {
+      // The usual case, a few items: each part's items move into the union, and a part is known by the items of
+      // the union it is made of. Nothing is copied, and an event is matched against the union's items only.
+      query_.items.reserve(total);
+      std::size_t i = 0;
+      ((items_of_[i++] = take_into_union(std::move(ps.selects))), ...);
+      const matched_items every = query_.items.size() == 64 ? ~matched_items{0}
+                                                             : (matched_items{1} << query_.items.size()) - 1;
+      for (std::size_t p = 0; p < parts; ++p) {
+        sees_all_[p] = items_of_[p] == every;
+      }
+      return;
+    }
+    // A part that selects every event, or many items (a billing batch reads one per activity): the parts keep
+    // their queries, and the union is built beside them.
+    std::size_t i = 0;
+    ((own_[i++] = std::move(ps.selects)), ...);
+    query_ = own_[0];  // start from the first query, not from the empty query (which would select every event)
+    for (std::size_t p = 1; p < parts; ++p) {
+      query_ |= own_[p];
+    }
+    // A part whose query is the whole union sees every event read: no need to match each one (matching would
+    // cost O(items) per event).
+    for (std::size_t p = 0; p < parts; ++p) {
+      sees_all_[p] = own_[p] == query_;
+    }
+    if (!query_.matches_all() && query_.items.size() <= 64) {
+      for (std::size_t p = 0; p < parts; ++p) {
+        items_of_[p] = items_in_union(own_[p]);
+      }
     }
   }
 
   [[nodiscard]] const query& selects() const noexcept { return query_; }
 
   [[nodiscard]] state_type initial_state() const {
-    return std::apply([](const auto&... p) { return state_type(p.view.initial_state()...); }, parts_);
+    return std::apply([](const auto&... v) { return state_type(v.initial_state()...); }, views_);
   }
 
   // Folds an event read with selects() into the projections whose query selects it. `matched`: the items of
@@ -83,6 +106,19 @@ class decision_model {
   }
 
  private:
+  // Moves the query's items that the union lacks into it; returns which items of the union the query is made of.
+  matched_items take_into_union(query part) {
+    matched_items bits = 0;
+    for (auto& item : part.items) {
+      const auto at = std::find(query_.items.begin(), query_.items.end(), item);
+      bits |= matched_items{1} << static_cast<std::size_t>(at - query_.items.begin());
+      if (at == query_.items.end()) {
+        query_.items.push_back(std::move(item));
+      }
+    }
+    return bits;
+  }
+
   matched_items items_in_union(const query& part) const {
     matched_items bits = 0;
     for (const auto& item : part.items) {
@@ -92,25 +128,40 @@ class decision_model {
     return bits;
   }
 
+  // Whether the event matches one of the union's items in `bits`.
+  template <class Event>
+  bool matches_one_of(matched_items bits, const stored_event<Event>& e) const {
+    for (; bits != 0; bits &= bits - 1) {
+      if (query_.items[static_cast<std::size_t>(std::countr_zero(bits))].matches(e.type, e.tags)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   template <std::size_t I, class Event>
   void evolve_part(state_type& state, const stored_event<Event>& e, matched_items matched) const {
-    const auto& part = std::get<I>(parts_);
-    const bool selected = sees_all_[I] || (matched != 0 && items_of_[I] != 0 ? (matched & items_of_[I]) != 0
-                                                                             : part.selects.matches(e.type, e.tags));
+    bool selected = sees_all_[I];
+    if (!selected && items_of_[I] != 0) {
+      selected = matched != 0 ? (matched & items_of_[I]) != 0 : matches_one_of(items_of_[I], e);
+    } else if (!selected) {
+      selected = own_[I].matches(e.type, e.tags);
+    }
     if (!selected) {
       return;
     }
-    using part_event = event_of<std::tuple_element_t<I, std::tuple<Vs...>>>;
-    detail::with_narrowed<part_event>(e.event, [&](const part_event& mine) {
+    using view_type = std::tuple_element_t<I, std::tuple<Vs...>>;
+    detail::with_narrowed<event_of<view_type>>(e.event, [&](const event_of<view_type>& mine) {
       auto& s = std::get<I>(state);
-      s = part.view.evolve(std::move(s), mine);
+      s = std::get<I>(views_).evolve(std::move(s), mine);
     });
   }
 
-  std::tuple<projection<Vs>...> parts_;
-  query query_;
-  std::array<bool, sizeof...(Vs)> sees_all_{};
-  std::array<matched_items, sizeof...(Vs)> items_of_{};  // all 0 when the union has more than 64 items
+  std::tuple<Vs...> views_;
+  query query_;                               // the union of the parts' queries
+  std::array<query, parts> own_{};            // the parts' queries, kept only when they are not items of query_
+  std::array<bool, parts> sees_all_{};        // the part selects every event of the union
+  std::array<matched_items, parts> items_of_{};  // the part's items in query_; 0 when own_ decides
 };
 
 template <class... Vs>

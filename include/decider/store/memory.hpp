@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -21,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "decider/detail/chunked_log.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
@@ -159,6 +159,7 @@ class memory_store {
     if (low > high || limit == 0) {
       return found;
     }
+    found.reserve(std::min<std::size_t>(limit, 32));  // a decision's boundary: tens of events, one allocation
     if (q.matches_all() || q.items.size() == 1) {
       // One list to walk, in the order asked: stop as soon as the limit is reached.
       const query_item everything{};
@@ -343,8 +344,8 @@ class memory_store {
   }
 
   mutable std::shared_mutex mutex_;
-  // log_[p - 1] is the event at position p. A deque grows in chunks: an append never moves the events stored.
-  std::deque<stored_event<Event>> log_;
+  // log_[p - 1] is the event at position p. It grows in chunks: an append never moves the events stored.
+  detail::chunked_log<stored_event<Event>> log_;
   struct type_index {
     std::uint32_t number = 0;  // in order of first appearance
     std::vector<position> positions;
