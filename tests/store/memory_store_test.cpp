@@ -327,3 +327,27 @@ TEST_CASE("the memory store's log keeps each element where it was stored as it g
     CHECK(log[i] == "event number " + std::to_string(i) + " (long enough to live on the heap)");
   }
 }
+
+TEST_CASE("the memory store's tag index finds every key it was given, and no other, as it grows", "[store][memory]") {
+  decider::detail::string_index<std::vector<position>> index;
+  CHECK(index.find("course:c1") == nullptr);  // empty: nothing to find
+  std::vector<const std::vector<position>*> addresses;
+  for (position i = 0; i < 5000; ++i) {
+    auto& list = index["tag:" + std::to_string(i)];
+    list.push_back(i);
+    addresses.push_back(&list);
+  }
+  index["tag:7"].push_back(70);  // an existing key: the same value, not a new one
+  CHECK(index.size() == 5000);
+  for (position i = 0; i < 5000; ++i) {
+    const auto* found = index.find("tag:" + std::to_string(i));
+    REQUIRE(found != nullptr);
+    CHECK(found == addresses[i]);  // values never move as the index grows
+    CHECK(found->front() == i);
+  }
+  CHECK(*index.find("tag:7") == std::vector<position>{7, 70});
+  CHECK(index.find("tag:5000") == nullptr);
+  CHECK(index.find("tag:") == nullptr);
+  CHECK(index.find("") == nullptr);
+  CHECK(index.find(std::string_view("tag:123", 6)) == index.find("tag:12"));  // by length, not up to a NUL
+}

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "decider/detail/chunked_log.hpp"
+#include "decider/detail/string_index.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
@@ -174,6 +175,11 @@ class memory_store {
     // Several items: gather every item's matches, then order them once (a query of thousands of items, one per
     // activity of a billing batch, stays O(M log M) in the M events it matches).
     const bool report = q.items.size() <= 64;
+    if (report) {
+      for (const auto& item : q.items) {
+        if (!item.tags.empty()) by_tag_.prefetch(item.tags.front());
+      }
+    }
     for (std::size_t i = 0; i < q.items.size(); ++i) {
       const auto& item = q.items[i];
       const matched_items bit = report ? matched_items{1} << i : 0;
@@ -228,12 +234,12 @@ class memory_store {
     if (!item.tags.empty()) {
       const std::vector<position>* shortest = nullptr;
       for (const auto& t : item.tags) {
-        const auto at = by_tag_.find(t);
-        if (at == by_tag_.end()) {
+        const auto* const at = by_tag_.find(t);
+        if (at == nullptr) {
           return;  // a required tag no event has: nothing matches
         }
-        if (shortest == nullptr || at->second.size() < shortest->size()) {
-          shortest = &at->second;
+        if (shortest == nullptr || at->size() < shortest->size()) {
+          shortest = at;
         }
       }
       if (item.tags.size() > 1) {
@@ -352,7 +358,7 @@ class memory_store {
   };
   std::unordered_map<std::string, type_index> by_type_;
   std::vector<std::uint32_t> type_at_;  // type_at_[p - 1]: the number of the type of the event at p
-  std::unordered_map<tag, std::vector<position>> by_tag_;
+  detail::string_index<std::vector<position>> by_tag_;  // the positions of the events carrying each tag
   std::unordered_map<std::string, position> by_id_;
   std::unordered_map<position, position> batch_ends_;  // first position of a batch with ids -> its last
   std::atomic<position> published_{0};
