@@ -28,7 +28,7 @@ void fold_combined(benchmark::State& state) {
     auto result = decider::fold(both, all);
     benchmark::DoNotOptimize(result);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * all.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(all.size()));
 }
 
 void fold_handwritten(benchmark::State& state) {
@@ -38,7 +38,7 @@ void fold_handwritten(benchmark::State& state) {
     benchmark::DoNotOptimize(s);
     benchmark::DoNotOptimize(l);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * all.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(all.size()));
 }
 
 }  // namespace

@@ -35,12 +35,17 @@ class chunked_log {
   [[nodiscard]] T& operator[](std::size_t i) noexcept { return *slot(i); }
   [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return *slot(i); }
 
-  void push_back(T&& value) {
+  void push_back(T&& value) { emplace_back(std::move(value)); }
+
+  // Makes the next element in place from `args` (braces: aggregates too) and returns it.
+  template <class... Args>
+  T& emplace_back(Args&&... args) {
     if ((size_ >> ChunkBits) == chunks_.size()) {
       chunks_.push_back(std::unique_ptr<chunk>(new chunk));  // default-initialized: not zeroed
     }
-    ::new (static_cast<void*>(raw(size_))) T(std::move(value));
+    T* made = ::new (static_cast<void*>(raw(size_))) T{std::forward<Args>(args)...};
     ++size_;
+    return *made;
   }
 
  private:

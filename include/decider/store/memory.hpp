@@ -4,6 +4,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -92,13 +94,13 @@ class memory_store {
     const position first = log_.size() + 1;
     for (auto& item : batch) {
       const position p = log_.size() + 1;
-      stored_event<Event> record{p, std::string(type_name_of(item.event)), tags_of(item.event), std::move(item.event),
-                                 std::move(item.metadata)};
+      auto& record = log_.emplace_back(p, std::string(type_name_of(item.event)), tags_of(item.event),
+                                       std::move(item.event), std::move(item.metadata));
       if (record.metadata.recorded_at == std::chrono::system_clock::time_point{}) {
         record.metadata.recorded_at = now;  // a time already given is kept: imports, stores replaying their files
       }
       if (record.metadata.event_id.empty()) {
-        record.metadata.event_id = "memory-" + std::to_string(p);  // for readers; only given ids are indexed
+        record.metadata.event_id = generated_id(p);  // for readers; only given ids are indexed
       } else {
         by_id_.emplace(record.metadata.event_id, p);
       }
@@ -111,7 +113,6 @@ class memory_store {
       for (const auto& t : record.tags) {
         by_tag_[t].push_back(p);
       }
-      log_.push_back(std::move(record));
     }
     const position last = log_.size();
     if (!log_[first - 1].metadata.event_id.empty() && by_id_.count(log_[first - 1].metadata.event_id) != 0) {
@@ -144,6 +145,15 @@ class memory_store {
     position at = 0;
     matched_items items = 0;
   };
+
+  static std::string generated_id(position p) {
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), p).ptr;
+    std::string id;
+    id.reserve(7 + static_cast<std::size_t>(end - digits.data()));
+    id.append("memory-").append(digits.data(), end);
+    return id;
+  }
 
   // The events matching the query, in the order and window the options ask for, with the items each matched.
   std::vector<hit> matching(const query& q, const read_options& options) const {
@@ -241,6 +251,9 @@ class memory_store {
         if (shortest == nullptr || at->size() < shortest->size()) {
           shortest = at;
         }
+      }
+      if (shortest->empty() || shortest->back() < low || shortest->front() > high) {
+        return;  // none in the window: a condition with nothing newer ends here
       }
       if (item.tags.size() > 1) {
         scan(shortest->begin(), shortest->end(),
