@@ -134,3 +134,33 @@ TEST_CASE("a decision model folds into each projection exactly what its query se
     }
   }));
 }
+
+TEST_CASE("the memory store reports every item of the query each event read matched, in any window",
+          "[store][memory][property]") {
+  REQUIRE(rc::check("matched items", [] {
+    const auto labels = *rc::gen::container<std::vector<std::vector<std::string>>>(some_of({"a", "b", "c"}));
+    decider::memory_store<event> store;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const int id = static_cast<int>(i) + 1;
+      RC_ASSERT(store.append({{i % 2 == 0 ? event{red{id, labels[i]}} : event{blue{id, labels[i]}}}}).has_value());
+    }
+    const auto q = *of_items(*rc::gen::inRange<std::size_t>(2, 6));
+    decider::read_options o;
+    if (*rc::gen::arbitrary<bool>()) o.from = *rc::gen::inRange<decider::position>(0, labels.size() + 2);
+    o.backwards = *rc::gen::arbitrary<bool>();
+    if (*rc::gen::arbitrary<bool>()) o.limit = *rc::gen::inRange<std::size_t>(0, 6);
+    const auto expected = store.read(q, o);  // which events: checked against a model by the conformance suite
+    RC_ASSERT(expected.has_value());
+    std::size_t n = 0;
+    RC_ASSERT(decider::read_each(store, q, o, [&](const auto& e, decider::matched_items items) {
+                RC_ASSERT(n < expected->size());
+                RC_ASSERT(e.position == (*expected)[n++].position);
+                decider::matched_items all = 0;
+                for (std::size_t i = 0; i < q.items.size(); ++i) {
+                  if (q.items[i].matches(e.type, e.tags)) all |= decider::matched_items{1} << i;
+                }
+                RC_ASSERT(items == all);
+              }).has_value());
+    RC_ASSERT(n == expected->size());
+  }));
+}

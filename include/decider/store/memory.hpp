@@ -193,9 +193,13 @@ class memory_store {
     for (std::size_t i = 0; i < q.items.size(); ++i) {
       const auto& item = q.items[i];
       const matched_items bit = report ? matched_items{1} << i : 0;
-      for_each_match(item, low, high, false, [&](position p) {
+      // With a limit L, the union's first (or, backwards, last) L events are among each item's first (last) L:
+      // no item is walked past that. An event kept at the end lies within the first L of every item it matches,
+      // so the items reported for it are complete.
+      std::size_t taken = 0;
+      for_each_match(item, low, high, options.backwards, [&](position p) {
         found.push_back({p, bit});
-        return true;
+        return ++taken < limit;
       });
     }
     std::sort(found.begin(), found.end(), [](const hit& a, const hit& b) { return a.at < b.at; });
