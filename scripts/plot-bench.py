@@ -4,8 +4,8 @@
 usage: plot-bench.py RESULTS.jsonl OUT_DIR
 A configuration (workload, store, n, concurrency) run several times counts as the run with the median ops_per_s.
 Writes OUT_DIR/transfers.svg (transfers completed per second against concurrency, one line per seed 004 design),
-OUT_DIR/append.svg (conditional appends/s against the number of events appended, one line per concurrency) and
-OUT_DIR/tables.md (a table per workload, for docs/performance.md).
+OUT_DIR/append.svg (conditional appends/s against the number of events appended, one line per concurrency), and
+tables.md beside RESULTS.jsonl (a table per workload, for docs/performance.md).
 """
 import json
 from collections import Counter
@@ -158,9 +158,9 @@ def main():
     if chart("Conditional appends/s against store size", "events appended (store size at the end)", "appends/s",
              appends, out_dir / "append.svg"):
         made.append("append.svg")
-    (out_dir / "tables.md").write_text(tables(rows))
-    made.append("tables.md")
-    print("wrote " + ", ".join(str(out_dir / m) for m in made))
+    table_path = Path(sys.argv[1]).with_name("tables.md")  # beside the results: copied into the docs by hand
+    table_path.write_text(tables(rows))
+    print("wrote " + ", ".join([str(out_dir / m) for m in made] + [str(table_path)]))
     return 0
 
 

@@ -114,6 +114,7 @@ inline decider::query boundary(const std::string& account) {
   return decider::tagged({decider::make_tag("account", account)});
 }
 
+// [docs:boundaries]
 inline auto account_model(const std::string& account) {
   return decider::decision_model(decider::project(account_view(account), boundary(account)));
 }
@@ -146,6 +147,7 @@ auto on_account(store& s, boundaries<decltype(account_model(""))>& models, const
   return decider::execute(s, models.get(account, [&] { return account_model(account); }),
                           [&](const auto& state) { return decide(std::get<0>(state)); });
 }
+// [/docs:boundaries]
 
 enum class result { done, refused, failed, deadlocked };
 

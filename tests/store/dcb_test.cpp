@@ -161,15 +161,17 @@ TEST_CASE("a cached decision model reads only what was stored since its last dec
   decider::memory_store<event> inner;
   dcb_cached::counting_store store{&inner};
   REQUIRE(inner.append({{course_defined{"c1", 3}}}).has_value());
-  const auto model = decider::cached(subscription_model("s1", "c1"));
-  CHECK(model.snapshot().second == std::nullopt);
+  // [docs:cached]
+  const auto model = decider::cached(subscription_model("s1", "c1"));  // keep it as long as the boundary
+  CHECK(model.snapshot().second == std::nullopt);                      // nothing read yet
   // Another student takes a seat: the first decision reads both events.
   REQUIRE(inner.append({{student_subscribed{"s2", "c1"}}}).has_value());
   const auto first = decider::execute(store, model, subscribe("s1", "c1"));
   REQUIRE(first.has_value());
   CHECK(store.returned == 2);
-  CHECK(model.snapshot().second == 3);  // through its own append
+  CHECK(model.snapshot().second == 3);  // it has folded everything through its own append
   CHECK(std::get<0>(model.snapshot().first).taken == 2);
+  // [/docs:cached]
   // Two more seats go elsewhere; the next decision reads those two only, and sees the course full.
   REQUIRE(inner.append({{student_subscribed{"s3", "c1"}}, {student_subscribed{"s4", "c9"}}}).has_value());
   store.returned = 0;
