@@ -194,3 +194,35 @@ TEST_CASE("a cached decision model reads only what was stored since its last dec
   CHECK(std::get<0>(state).taken == std::get<0>(model.snapshot().first).taken);
   CHECK(std::get<1>(state).courses == std::get<1>(model.snapshot().first).courses);
 }
+
+TEST_CASE("append_unless borrows the condition where the store can, and builds it where not", "[store][dcb]") {
+  STATIC_REQUIRE(decider::borrowing_event_store<decider::memory_store<event>>);
+  STATIC_REQUIRE_FALSE(decider::borrowing_event_store<dcb_cached::counting_store>);
+  decider::memory_store<event> memory;
+  decider::memory_store<event> inner;
+  dcb_cached::counting_store plain{&inner};  // append only: decider::append_unless makes the append_condition
+  const auto boundary = decider::tagged({decider::make_tag("course", "c1")});
+  const auto both = [&](auto append) {
+    const auto a = append(memory);
+    const auto b = append(plain);
+    CHECK(a == b);
+    return a;
+  };
+  const auto first = both([&](auto& s) {
+    return decider::append_unless(s, {{course_defined{"c1", 3}}}, boundary, std::nullopt);
+  });
+  CHECK(first == decider::append_result(1));
+  // Without `after`, any matching event fails the append: the course is defined once.
+  const auto again = both([&](auto& s) {
+    return decider::append_unless(s, {{course_defined{"c1", 5}}}, boundary, std::nullopt);
+  });
+  REQUIRE_FALSE(again.has_value());
+  CHECK(std::holds_alternative<decider::condition_failed>(again.error()));
+  // After position 1 nothing matches: the subscription goes in.
+  const auto next = both([&](auto& s) {
+    return decider::append_unless(s, {{student_subscribed{"s1", "c1"}}}, boundary, decider::position{1});
+  });
+  CHECK(next == decider::append_result(2));
+  CHECK(memory.head() == 2);
+  CHECK(inner.head() == 2);
+}

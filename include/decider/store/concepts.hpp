@@ -112,4 +112,30 @@ struct read_each_fn {
 };
 inline constexpr read_each_fn read_each{};
 
+// Optional, for speed: a store that takes an append's condition as its parts, the query by reference, so that a
+// caller holding the query (a decision model) need not copy it into an append_condition for every append.
+// `append_unless(batch, q, after)` must do exactly what `append(batch, append_condition{q, after})` does.
+template <class S>
+concept borrowing_event_store =
+    event_store<S> && requires(S& store, std::vector<event_to_append<typename S::event_type>> batch, const query& q,
+                               std::optional<position> after) {
+      { store.append_unless(std::move(batch), q, after) } -> std::same_as<append_result>;
+    };
+
+struct append_unless_fn {
+  // append_unless(store, batch, q, after): append the batch unless an event matching q is stored after `after`
+  // (any matching event, without `after`); the store's own append_unless when it has one, else append with an
+  // append_condition made of the two.
+  template <class Store>
+  [[nodiscard]] append_result operator()(Store& store, std::vector<event_to_append<typename Store::event_type>> batch,
+                                         const query& q, std::optional<position> after) const {
+    if constexpr (borrowing_event_store<Store>) {
+      return store.append_unless(std::move(batch), q, after);
+    } else {
+      return store.append(std::move(batch), std::optional<append_condition>{append_condition{q, after}});
+    }
+  }
+};
+inline constexpr append_unless_fn append_unless{};
+
 }  // namespace decider

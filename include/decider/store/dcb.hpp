@@ -333,38 +333,39 @@ struct execute_fn {
     return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
       auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
       auto state = std::move(start.first);
-      std::optional<decider::position> last = start.second;
+      position through = start.second.value_or(0);  // the last position read; 0: none (positions start at 1)
       read_options window{};
-      if (last) {
-        window.from = *last + 1;  // a cached model has folded everything up to `last`
+      if (through > 0) {
+        window.from = through + 1;  // a cached model has folded everything up to `through`
       }
       const auto read =
           read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
             state = model.evolve(std::move(state), e, items);
-            last = e.position;
+            through = e.position;
           });
       if (!read.has_value()) {
         return result(unexpected<error>(error(read.error())));
       }
+      const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
       detail::remember(model, state, last);
       auto decision = decide(static_cast<const typename Model::state_type&>(state));
       if (!decision.has_value()) {
         return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
       }
       if (decision->empty()) {
-        return result(execution<Event, state_type>{last.value_or(0), {}, attempt, std::move(state)});
+        return result(execution<Event, state_type>{through, {}, attempt, std::move(state)});
       }
       std::vector<Event> events;
       for (auto& e : *decision) {
         events.push_back(detail::widen<Event>(std::move(e)));
       }
-      auto appended = store.append(detail::to_append(events, options), append_condition{model.selects(), last});
+      auto appended = append_unless(store, detail::to_append(events, options), model.selects(), last);
       if (appended.has_value()) {
         // Fold the decided events as the store now holds them, so the caller need not read again.
         // (A retried batch the store recognized is already in what was read: nothing to fold again.)
         position p = *appended - events.size();
         for (const auto& e : events) {
-          if (last && p + 1 <= *last) {
+          if (p + 1 <= through) {
             break;
           }
           state =

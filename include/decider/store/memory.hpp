@@ -75,6 +75,35 @@ class memory_store {
 
   [[nodiscard]] append_result append(std::vector<event_to_append<Event>> batch,
                                      const std::optional<append_condition>& condition = std::nullopt) {
+    if (condition) {
+      return append_checked(std::move(batch), &condition->fail_if_events_match, condition->after);
+    }
+    return append_checked(std::move(batch), nullptr, std::nullopt);
+  }
+
+  // append(batch, append_condition{q, after}), with the query borrowed (decider::borrowing_event_store).
+  [[nodiscard]] append_result append_unless(std::vector<event_to_append<Event>> batch, const query& q,
+                                            std::optional<position> after) {
+    return append_checked(std::move(batch), &q, after);
+  }
+
+  // The position of the last event stored (0 when empty).
+  [[nodiscard]] position head() const {
+    std::shared_lock lock(mutex_);
+    return log_.size();
+  }
+
+  // Blocks until an event after `after` is stored or the timeout passes; true when there is one.
+  // Subscriptions use it to be live without polling.
+  bool wait_for_append(position after, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(wake_mutex_);
+    return appended_.wait_for(lock, timeout, [&] { return published_.load() > after; });
+  }
+
+ private:
+  // An append, under the condition {*fail_if, after} when fail_if is not null.
+  append_result append_checked(std::vector<event_to_append<Event>> batch, const query* fail_if,
+                               std::optional<position> after) {
     if (batch.empty()) {
       return unexpected<append_error>(invalid_append{"an append needs at least one event"});
     }
@@ -85,8 +114,8 @@ class memory_store {
     if (auto invalid = check_ids(batch)) {
       return unexpected<append_error>(std::move(*invalid));
     }
-    if (condition) {
-      if (auto conflict = first_match_after(condition->fail_if_events_match, condition->after.value_or(0))) {
+    if (fail_if != nullptr) {
+      if (auto conflict = first_match_after(*fail_if, after.value_or(0))) {
         return unexpected<append_error>(condition_failed{*conflict});
       }
     }
@@ -127,20 +156,6 @@ class memory_store {
     return last;
   }
 
-  // The position of the last event stored (0 when empty).
-  [[nodiscard]] position head() const {
-    std::shared_lock lock(mutex_);
-    return log_.size();
-  }
-
-  // Blocks until an event after `after` is stored or the timeout passes; true when there is one.
-  // Subscriptions use it to be live without polling.
-  bool wait_for_append(position after, std::chrono::milliseconds timeout) const {
-    std::unique_lock lock(wake_mutex_);
-    return appended_.wait_for(lock, timeout, [&] { return published_.load() > after; });
-  }
-
- private:
   struct hit {
     position at = 0;
     matched_items items = 0;
@@ -389,7 +404,9 @@ struct memory_store_probe_event {
   [[nodiscard]] std::vector<tag> tags() const { return {}; }
 };
 }  // namespace detail
-static_assert(streaming_event_store<memory_store<detail::memory_store_probe_event>>,
-              "decider::memory_store must model decider::event_store and decider::streaming_event_store");
+static_assert(streaming_event_store<memory_store<detail::memory_store_probe_event>> &&
+                  borrowing_event_store<memory_store<detail::memory_store_probe_event>>,
+              "decider::memory_store must model decider::event_store, decider::streaming_event_store and "
+              "decider::borrowing_event_store");
 
 }  // namespace decider
