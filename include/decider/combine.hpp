@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "decider/concepts.hpp"
+#include "decider/detail/adapt.hpp"
 #include "decider/detail/type_list.hpp"
 
 namespace decider {
@@ -110,7 +111,39 @@ class combined_decider : public combined_view<Ds...> {
   using result = decision<event_type, error_type>;
 
   template <class C>
+  static constexpr bool handles(std::size_t i) {
+    constexpr bool by_part[] = {detail::contains_v<C, detail::alternatives_t<command_of<Ds>>>...};
+    return by_part[i];
+  }
+  template <class C>
+  static constexpr std::size_t handlers() {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < sizeof...(Ds); ++i) n += handles<C>(i) ? 1 : 0;
+    return n;
+  }
+  template <class C>
+  static constexpr std::size_t first_handler() {
+    std::size_t i = 0;
+    while (!handles<C>(i)) ++i;
+    return i;
+  }
+
+  template <class C>
   result decide_alternative(const C& command, const state_type& state) const {
+    if constexpr (handlers<C>() == 1) {
+      // The usual case, a command of one part: its decision, widened, with nothing gathered on the way.
+      constexpr std::size_t I = first_handler<C>();
+      using part = std::tuple_element_t<I, std::tuple<Ds...>>;
+      return detail::widen_decision<event_type, error_type>(
+          std::get<I>(this->parts_).decide(detail::embed<command_of<part>>(command), std::get<I>(state)));
+    } else {
+      return decide_shared(command, state);
+    }
+  }
+
+  // A command several parts take: each decides in turn, until one refuses.
+  template <class C>
+  result decide_shared(const C& command, const state_type& state) const {
     std::vector<event_type> events;
     std::optional<error_type> refusal;
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
