@@ -1,0 +1,176 @@
+// decider/store/json_codec.hpp — a codec for std::variant events as JSON objects (nlohmann-json; target
+// decider::json). Declare an event's fields once, as a member or a trait:
+//   struct course_defined { ...; static constexpr auto json_fields =
+//       std::tuple{decider::field("course", &course_defined::course), decider::field("capacity", ...)}; };
+// Old type names and schema versions map to today's events through upcasters the user registers.
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "decider/config.hpp"
+#include "decider/detail/type_list.hpp"
+#include "decider/store/codec.hpp"
+#include "decider/store/event.hpp"
+
+namespace decider {
+
+// One field of an event: its name in the JSON object and the member it is read into and written from.
+template <class Class, class Member>
+struct json_field {
+  std::string_view name;
+  Member Class::*member;
+};
+template <class Class, class Member>
+[[nodiscard]] constexpr json_field<Class, Member> field(std::string_view name, Member Class::*member) {
+  return {name, member};
+}
+
+// Specialize for event types you cannot add a `json_fields` member to: `static constexpr auto fields = std::tuple{...}`.
+template <class E>
+struct json_traits;
+
+namespace detail {
+template <class E>
+concept has_member_json_fields = requires { E::json_fields; };
+template <class E>
+concept has_traits_json_fields = requires { json_traits<E>::fields; };
+
+template <class E>
+constexpr const auto& json_fields_of() {
+  if constexpr (has_member_json_fields<E>) {
+    return E::json_fields;
+  } else {
+    return json_traits<E>::fields;
+  }
+}
+
+template <class E>
+constexpr std::string_view type_name_for() {
+  if constexpr (has_member_identity<E>) {
+    return E::type_name;
+  } else {
+    return event_traits<E>::type_name;
+  }
+}
+
+// An event type's schema version: `static constexpr int schema_version` when it declares one, else 1.
+template <class E>
+constexpr int schema_version_of() {
+  if constexpr (requires { E::schema_version; }) {
+    return E::schema_version;
+  } else {
+    return 1;
+  }
+}
+}  // namespace detail
+
+template <class Event>
+class json_codec {
+  static_assert(detail::is_variant_v<Event>, "decider::json_codec: the event type must be a std::variant of events.");
+
+ public:
+  using event_type = Event;
+  // Reads an old record's JSON object into today's event, or says why it cannot.
+  using upcaster = std::function<decode_result<Event>(const nlohmann::json& payload, position at)>;
+
+  // Records of type `type` at schema version `version` are read by `read` (an old name, or an old version of a
+  // type's schema). Returns the codec, for chaining.
+  json_codec& upcast(std::string type, int version, upcaster read) {
+    upcasters_[{std::move(type), version}] = std::move(read);
+    return *this;
+  }
+
+  [[nodiscard]] encode_result encode(const Event& event) const {
+    return std::visit(
+        [](const auto& e) -> encode_result {
+          using E = std::decay_t<decltype(e)>;
+          nlohmann::json object = nlohmann::json::object();
+          std::apply([&](const auto&... f) { ((object[std::string(f.name)] = e.*(f.member)), ...); },
+                     detail::json_fields_of<E>());
+          try {
+            return encoded_event{std::string(type_name_of(e)), detail::schema_version_of<E>(), object.dump()};
+          } catch (const nlohmann::json::exception& failure) {  // a string that is not UTF-8
+            return unexpected<encode_error>(encode_error{std::string(type_name_of(e)), failure.what()});
+          }
+        },
+        event);
+  }
+
+  [[nodiscard]] decode_result<Event> decode(const encoded_event& record, position at = 0) const {
+    const auto upcast = upcasters_.find({record.type, record.version});
+    const bool known = upcast != upcasters_.end() || has_type(record.type, record.version);
+    if (!known) {
+      return unexpected<decode_error>(unknown_event_type{at, record.type, record.version});
+    }
+    auto payload = nlohmann::json::parse(record.payload, nullptr, false);  // no exceptions: discarded on error
+    if (payload.is_discarded() || !payload.is_object()) {
+      return unexpected<decode_error>(corrupt_payload{at, record.type, "the payload is not a JSON object"});
+    }
+    if (upcast != upcasters_.end()) {
+      return upcast->second(payload, at);
+    }
+    return decode_current(record.type, payload, at);
+  }
+
+  // Reads `name` of `payload` into `out`: for upcasters, with the errors the codec itself gives.
+  template <class T>
+  static std::optional<decode_error> read_field(const nlohmann::json& payload, std::string_view name, T& out,
+                                                position at, std::string_view type) {
+    const auto found = payload.find(name);
+    if (found == payload.end()) {
+      return missing_field{at, std::string(type), std::string(name)};
+    }
+    try {
+      found->get_to(out);
+    } catch (const nlohmann::json::exception&) {
+      return corrupt_payload{at, std::string(type), "field " + std::string(name) + " has the wrong kind of value (" +
+                                                        std::string(found->type_name()) + ")"};
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static bool has_type(std::string_view type, int version) {
+    return [&]<class... Es>(detail::type_list<Es...>) {
+      return ((type == detail::type_name_for<Es>() && version == detail::schema_version_of<Es>()) || ...);
+    }(detail::alternatives_t<Event>{});
+  }
+
+  static decode_result<Event> decode_current(std::string_view type, const nlohmann::json& payload, position at) {
+    std::optional<decode_result<Event>> out;
+    [&]<class... Es>(detail::type_list<Es...>) {
+      static_cast<void>(((type == detail::type_name_for<Es>() ? (out = decode_as<Es>(payload, at), true) : false) || ...));
+    }(detail::alternatives_t<Event>{});
+    return std::move(*out);
+  }
+
+  template <class E>
+  static decode_result<Event> decode_as(const nlohmann::json& payload, position at) {
+    E e{};
+    std::optional<decode_error> failed;
+    std::apply(
+        [&](const auto&... f) {
+          static_cast<void>(((failed = read_field(payload, f.name, e.*(f.member), at, detail::type_name_for<E>())) || ...));
+        },
+        detail::json_fields_of<E>());
+    if (failed) {
+      return unexpected<decode_error>(std::move(*failed));
+    }
+    return Event{std::move(e)};
+  }
+
+  std::map<std::pair<std::string, int>, upcaster> upcasters_;
+};
+
+}  // namespace decider
