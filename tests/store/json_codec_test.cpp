@@ -19,8 +19,8 @@ using subscriptions::student_subscribed;
 // [docs:json-fields]
 template <>
 struct decider::json_traits<course_defined> {
-  static constexpr auto fields =
-      std::tuple{decider::field("course", &course_defined::course), decider::field("capacity", &course_defined::capacity)};
+  static constexpr auto fields = std::tuple{decider::field("course", &course_defined::course),
+                                            decider::field("capacity", &course_defined::capacity)};
 };
 template <>
 struct decider::json_traits<student_subscribed> {
@@ -105,16 +105,17 @@ TEST_CASE("old type names and schema versions are upcast to today's events", "[s
   // [docs:upcast]
   decider::json_codec<event> codec;
   // Version 1 of room_opened called the capacity `seats`.
-  codec.upcast("room_opened", 1, [](const nlohmann::json& payload, decider::position at) -> decider::decode_result<event> {
-    room_opened e;
-    if (auto failed = decider::json_codec<event>::read_field(payload, "room", e.room, at, "room_opened")) {
-      return decider::unexpected<decider::decode_error>(*failed);
-    }
-    if (auto failed = decider::json_codec<event>::read_field(payload, "seats", e.capacity, at, "room_opened")) {
-      return decider::unexpected<decider::decode_error>(*failed);
-    }
-    return event{e};
-  });
+  codec.upcast(
+      "room_opened", 1, [](const nlohmann::json& payload, decider::position at) -> decider::decode_result<event> {
+        room_opened e;
+        if (auto failed = decider::json_codec<event>::read_field(payload, "room", e.room, at, "room_opened")) {
+          return decider::unexpected<decider::decode_error>(*failed);
+        }
+        if (auto failed = decider::json_codec<event>::read_field(payload, "seats", e.capacity, at, "room_opened")) {
+          return decider::unexpected<decider::decode_error>(*failed);
+        }
+        return event{e};
+      });
   // An old name: `enrolled` became student_subscribed.
   codec.upcast("enrolled", 1, [](const nlohmann::json& payload, decider::position at) -> decider::decode_result<event> {
     student_subscribed e;
@@ -142,7 +143,7 @@ TEST_CASE("decode_all skips bad records or stops at the first, as the caller cho
   for (decider::position p = 1; p <= 6; ++p) {
     records.emplace_back(p, *codec.encode(event{course_defined{"c" + std::to_string(p), static_cast<int>(p)}}));
   }
-  records[1].second.payload = "{";                    // position 2: corrupt
+  records[1].second.payload = "{";                  // position 2: corrupt
   records[4].second = {"course_deleted", 1, "{}"};  // position 5: unknown type
   const auto skipping = decider::decode_all(codec, records, decider::on_decode_error::skip);
   REQUIRE(skipping.has_value());

@@ -9,14 +9,13 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "decider/config.hpp"
 #include "decider/detail/type_list.hpp"
@@ -36,15 +35,20 @@ template <class Class, class Member>
   return {name, member};
 }
 
-// Specialize for event types you cannot add a `json_fields` member to: `static constexpr auto fields = std::tuple{...}`.
+// Specialize for event types you cannot add a `json_fields` member to: `static constexpr auto fields =
+// std::tuple{...}`.
 template <class E>
 struct json_traits;
 
 namespace detail {
 template <class E>
-concept has_member_json_fields = requires { E::json_fields; };
+concept has_member_json_fields = requires {
+  E::json_fields;
+};
 template <class E>
-concept has_traits_json_fields = requires { json_traits<E>::fields; };
+concept has_traits_json_fields = requires {
+  json_traits<E>::fields;
+};
 
 template <class E>
 constexpr const auto& json_fields_of() {
@@ -134,8 +138,9 @@ class json_codec {
     try {
       found->get_to(out);
     } catch (const nlohmann::json::exception&) {
-      return corrupt_payload{at, std::string(type), "field " + std::string(name) + " has the wrong kind of value (" +
-                                                        std::string(found->type_name()) + ")"};
+      return corrupt_payload{
+          at, std::string(type),
+          "field " + std::string(name) + " has the wrong kind of value (" + std::string(found->type_name()) + ")"};
     }
     return std::nullopt;
   }
@@ -150,7 +155,8 @@ class json_codec {
   static decode_result<Event> decode_current(std::string_view type, const nlohmann::json& payload, position at) {
     std::optional<decode_result<Event>> out;
     [&]<class... Es>(detail::type_list<Es...>) {
-      static_cast<void>(((type == detail::type_name_for<Es>() ? (out = decode_as<Es>(payload, at), true) : false) || ...));
+      static_cast<void>(
+          ((type == detail::type_name_for<Es>() ? (out = decode_as<Es>(payload, at), true) : false) || ...));
     }(detail::alternatives_t<Event>{});
     return std::move(*out);
   }
@@ -161,7 +167,8 @@ class json_codec {
     std::optional<decode_error> failed;
     std::apply(
         [&](const auto&... f) {
-          static_cast<void>(((failed = read_field(payload, f.name, e.*(f.member), at, detail::type_name_for<E>())) || ...));
+          static_cast<void>(
+              ((failed = read_field(payload, f.name, e.*(f.member), at, detail::type_name_for<E>())) || ...));
         },
         detail::json_fields_of<E>());
     if (failed) {
