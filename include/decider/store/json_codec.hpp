@@ -82,6 +82,15 @@ constexpr int schema_version_of() {
 template <class Event>
 class json_codec {
   static_assert(detail::is_variant_v<Event>, "decider::json_codec: the event type must be a std::variant of events.");
+  static_assert(detail::identified_v<Event>,
+                "decider::json_codec: an event type declares no identity: give it `static constexpr std::string_view "
+                "type_name` and `std::vector<decider::tag> tags() const`, or specialize decider::event_traits.");
+  static_assert(
+      []<class... Es>(detail::type_list<Es...>) {
+        return ((detail::has_member_json_fields<Es> || detail::has_traits_json_fields<Es>)&&...);
+      }(detail::alternatives_t<Event>{}),
+      "decider::json_codec: an event type declares no fields: give it `static constexpr auto json_fields = "
+      "std::tuple{decider::field(\"name\", &event::member), ...}`, or specialize decider::json_traits.");
 
  public:
   using event_type = Event;
