@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages decider's build, tests and examples need, skipping those already present.
 # Run as root (or with sudo available). Extra package names may be passed as arguments.
 set -euo pipefail
-packages=(cmake ninja-build g++ clang-14 librange-v3-dev libexpected-dev catch2 librapidcheck-dev libbenchmark-dev nlohmann-json3-dev "$@")
+packages=(cmake ninja-build g++ clang-14 librange-v3-dev libexpected-dev catch2 librapidcheck-dev libbenchmark-dev nlohmann-json3-dev
+  postgresql-15 libpq-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
