@@ -103,29 +103,19 @@ TEST_CASE("the JSON codec refuses bad input with typed errors naming the positio
 
 TEST_CASE("old type names and schema versions are upcast to today's events", "[store][codec]") {
   // [docs:upcast]
-  decider::json_codec<event> codec;
+  using codec_type = decider::json_codec<event>;
+  codec_type codec;
   // Version 1 of room_opened called the capacity `seats`.
-  codec.upcast(
-      "room_opened", 1, [](const nlohmann::json& payload, decider::position at) -> decider::decode_result<event> {
-        room_opened e;
-        if (auto failed = decider::json_codec<event>::read_field(payload, "room", e.room, at, "room_opened")) {
-          return decider::unexpected<decider::decode_error>(*failed);
-        }
-        if (auto failed = decider::json_codec<event>::read_field(payload, "seats", e.capacity, at, "room_opened")) {
-          return decider::unexpected<decider::decode_error>(*failed);
-        }
-        return event{e};
-      });
-  // An old name: `enrolled` became student_subscribed.
-  codec.upcast("enrolled", 1, [](const nlohmann::json& payload, decider::position at) -> decider::decode_result<event> {
-    student_subscribed e;
-    if (auto failed = decider::json_codec<event>::read_field(payload, "who", e.student, at, "enrolled")) {
-      return decider::unexpected<decider::decode_error>(*failed);
-    }
-    if (auto failed = decider::json_codec<event>::read_field(payload, "course", e.course, at, "enrolled")) {
-      return decider::unexpected<decider::decode_error>(*failed);
-    }
-    return event{e};
+  codec.upcast("room_opened", 1, [](const nlohmann::json& payload, decider::position at) {
+    return codec_type::read_as<room_opened>(
+        payload, at, "room_opened",
+        std::tuple{decider::field("room", &room_opened::room), decider::field("seats", &room_opened::capacity)});
+  });
+  // An old name: `enrolled`, with the student as `who`, became student_subscribed.
+  codec.upcast("enrolled", 1, [](const nlohmann::json& payload, decider::position at) {
+    return codec_type::read_as<student_subscribed>(payload, at, "enrolled",
+                                                   std::tuple{decider::field("who", &student_subscribed::student),
+                                                              decider::field("course", &student_subscribed::course)});
   });
   // [/docs:upcast]
   CHECK(codec.decode({"room_opened", 1, R"({"room":"r1","seats":4})"}, 1) == event{room_opened{"r1", 4}});

@@ -154,6 +154,24 @@ class json_codec {
     return std::nullopt;
   }
 
+  // Reads an E from `payload` by `fields` (a tuple of decider::field, as json_fields): an upcaster names the old
+  // schema's fields this way, and gets the codec's own errors, reported under `type`.
+  template <class E, class Fields>
+  static decode_result<Event> read_as(const nlohmann::json& payload, position at, std::string_view type,
+                                      const Fields& fields) {
+    E e{};
+    std::optional<decode_error> failed;
+    std::apply(
+        [&](const auto&... f) {
+          static_cast<void>(((failed = read_field(payload, f.name, e.*(f.member), at, type)) || ...));
+        },
+        fields);
+    if (failed) {
+      return unexpected<decode_error>(std::move(*failed));
+    }
+    return Event{std::move(e)};
+  }
+
  private:
   static bool has_type(std::string_view type, int version) {
     return [&]<class... Es>(detail::type_list<Es...>) {
@@ -165,25 +183,12 @@ class json_codec {
     std::optional<decode_result<Event>> out;
     [&]<class... Es>(detail::type_list<Es...>) {
       static_cast<void>(
-          ((type == detail::type_name_for<Es>() ? (out = decode_as<Es>(payload, at), true) : false) || ...));
+          ((type == detail::type_name_for<Es>()
+                ? (out = read_as<Es>(payload, at, detail::type_name_for<Es>(), detail::json_fields_of<Es>()), true)
+                : false) ||
+           ...));
     }(detail::alternatives_t<Event>{});
     return std::move(*out);
-  }
-
-  template <class E>
-  static decode_result<Event> decode_as(const nlohmann::json& payload, position at) {
-    E e{};
-    std::optional<decode_error> failed;
-    std::apply(
-        [&](const auto&... f) {
-          static_cast<void>(
-              ((failed = read_field(payload, f.name, e.*(f.member), at, detail::type_name_for<E>())) || ...));
-        },
-        detail::json_fields_of<E>());
-    if (failed) {
-      return unexpected<decode_error>(std::move(*failed));
-    }
-    return Event{std::move(e)};
   }
 
   std::map<std::pair<std::string, int>, upcaster> upcasters_;
