@@ -3,7 +3,7 @@
 # Run as root (or with sudo available). Extra package names may be passed as arguments.
 set -euo pipefail
 packages=(cmake ninja-build g++ clang-14 librange-v3-dev libexpected-dev catch2 librapidcheck-dev libbenchmark-dev nlohmann-json3-dev
-  postgresql-15 libpq-dev "$@")
+  libsqlite3-dev postgresql-15 libpq-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,6 +6,7 @@
 
 #include <concepts>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -45,6 +46,23 @@ struct missing_field {
   friend bool operator==(const missing_field&, const missing_field&) = default;
 };
 using decode_error = std::variant<unknown_event_type, corrupt_payload, missing_field>;
+
+// A sentence for logs and for store errors: which record, of which type, and what is wrong with it.
+[[nodiscard]] inline std::string explain(const decode_error& error) {
+  return std::visit(
+      [](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        std::string out = "the event at position " + std::to_string(e.at) + " (type " + e.type + ") does not decode: ";
+        if constexpr (std::is_same_v<E, unknown_event_type>) {
+          return out + "no event type or upcaster for version " + std::to_string(e.version);
+        } else if constexpr (std::is_same_v<E, corrupt_payload>) {
+          return out + e.reason;
+        } else {
+          return out + "the field " + e.field + " is missing";
+        }
+      },
+      error);
+}
 
 template <class Event>
 using decode_result = expected<Event, decode_error>;

@@ -1,0 +1,138 @@
+// decider/detail/durable.hpp — what the durable stores (SQLite, PostgreSQL) share: checking and encoding a
+// batch before it reaches the database, and the group commit queue that lets one writer commit the appends of many
+// callers in one transaction.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "decider/store/codec.hpp"
+#include "decider/store/concepts.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/query.hpp"
+
+namespace decider::detail {
+
+// An event ready for the database: encoded, with its tag set and metadata.
+struct pending_event {
+  encoded_event record;
+  std::vector<tag> tags;
+  event_metadata metadata;
+};
+
+// Every refusal a durable store can give before it touches the database: an empty batch, an event id twice in
+// the batch, an event the codec cannot write, an event larger than the store's limit.
+template <class Codec>
+expected<std::vector<pending_event>, invalid_append> encode_batch(
+    const Codec& codec, std::vector<event_to_append<typename Codec::event_type>>& batch, std::size_t max_event_bytes) {
+  using failure = unexpected<invalid_append>;
+  if (batch.empty()) {
+    return failure(invalid_append{"an append needs at least one event"});
+  }
+  std::vector<pending_event> out;
+  out.reserve(batch.size());
+  std::unordered_set<std::string_view> ids;
+  const auto now = std::chrono::system_clock::now();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& item = batch[i];
+    if (!item.metadata.event_id.empty() && !ids.insert(item.metadata.event_id).second) {
+      return failure(invalid_append{"event id " + item.metadata.event_id + " appears twice in the batch"});
+    }
+    auto encoded = codec.encode(item.event);
+    if (!encoded.has_value()) {
+      return failure(invalid_append{"event " + std::to_string(i + 1) + " of the batch (" + encoded.error().type +
+                                    ") cannot be encoded: " + encoded.error().reason});
+    }
+    pending_event e{std::move(*encoded), tags_of(item.event), std::move(item.metadata)};
+    std::size_t bytes = e.record.type.size() + e.record.payload.size() + e.metadata.event_id.size() +
+                        e.metadata.correlation_id.size() + e.metadata.causation_id.size();
+    for (const auto& t : e.tags) {
+      bytes += t.size();
+    }
+    if (bytes > max_event_bytes) {
+      return failure(invalid_append{"event " + std::to_string(i + 1) + " of the batch (" + e.record.type + ") is " +
+                                    std::to_string(bytes) + " bytes; this store takes at most " +
+                                    std::to_string(max_event_bytes) + " bytes per event (max_event_bytes)"});
+    }
+    if (e.metadata.recorded_at == std::chrono::system_clock::time_point{}) {
+      e.metadata.recorded_at = now;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+[[nodiscard]] inline std::string generated_event_id(std::string_view store, position p) {
+  return std::string(store) + "-" + std::to_string(p);
+}
+
+// One caller's append waiting for the writer.
+struct queued_append {
+  std::vector<pending_event> events;
+  const query* condition = nullptr;  // nullptr: no condition
+  std::optional<position> after;
+  std::optional<append_result> result;  // set by the writer, before `done`
+  bool done = false;                    // under the queue's lock: the writer has finished the group
+};
+
+// Group commit: callers queue their appends; whichever finds the writer idle becomes the writer, takes every
+// queued append (up to `max_group`) and commits them together, then wakes the others. A caller returns when its
+// own append has a result. No thread of its own: the writer is always one of the callers.
+class commit_queue {
+ public:
+  explicit commit_queue(std::size_t max_group) : max_group_(max_group == 0 ? 1 : max_group) {}
+
+  // `commit(std::vector<queued_append*>&)` gives each append in the group its result; a caller returns only when
+  // the writer is done with the whole group (committed or rolled back).
+  template <class Commit>
+  void submit(queued_append& mine, Commit&& commit) {
+    std::unique_lock lock(mutex_);
+    queue_.push_back(&mine);
+    while (!mine.done) {
+      if (writing_) {
+        done_.wait(lock);
+        continue;
+      }
+      writing_ = true;
+      const std::size_t n = std::min(queue_.size(), max_group_);
+      std::vector<queued_append*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      lock.unlock();
+      commit(group);
+      lock.lock();
+      for (auto* a : group) {
+        a->done = true;
+      }
+      ++groups_;
+      appends_ += group.size();
+      writing_ = false;
+      done_.notify_all();
+    }
+  }
+
+  // How many transactions served how many appends, since the store was opened.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> groups_and_appends() const {
+    std::lock_guard lock(mutex_);
+    return {groups_, appends_};
+  }
+
+ private:
+  std::size_t max_group_;
+  mutable std::mutex mutex_;
+  std::condition_variable done_;
+  std::vector<queued_append*> queue_;
+  bool writing_ = false;
+  std::size_t groups_ = 0;
+  std::size_t appends_ = 0;
+};
+
+}  // namespace decider::detail
