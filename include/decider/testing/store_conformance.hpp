@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -237,45 +238,105 @@ void check_racers(const Factory& make, recorder& r, const conformance_options& o
   r.check(skew_caught, "6: a write-skew pair on a union query: exactly one is rejected");
 }
 
+}  // namespace detail
+
+// One conditional append of a random workload, as tried and as answered: what replay validation checks.
+struct append_attempt {
+  tag boundary;                   // the condition: tagged({boundary}), which the appended event also carries
+  std::optional<position> after;  // the condition's `after`
+  std::string id;                 // the event id, unique per attempt
+  bool contended = true;          // false: a boundary only this writer appends to
+  std::optional<position> last;   // the append's answer, when it was accepted
+};
+
+// `count` conditional appends of one writer: each reads the last event of a boundary (one of 16 shared ones, or the
+// writer's own), and appends an event on that boundary under the condition "nothing since". Ids start with
+// `writer` and are unique per writer.
+template <class Store>
+std::vector<append_attempt> random_conditional_appends(Store& store, const std::string& writer, unsigned seed,
+                                                       std::size_t count) {
+  using conformance::beta;
+  std::mt19937 random(seed);
+  std::vector<append_attempt> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto shared = "shared:" + std::to_string(random() % 16);
+    const bool on_shared = random() % 2 == 0;
+    append_attempt a{on_shared ? shared : "writer:" + writer, std::nullopt, writer + "-" + std::to_string(i),
+                     on_shared, std::nullopt};
+    const auto boundary = tagged({a.boundary});
+    const auto seen = detail::positions_of(store, boundary, {.from = {}, .backwards = true, .limit = 1});
+    a.after = seen.empty() ? std::nullopt : std::optional<position>(seen.front());
+    auto appended = store.append(detail::one(beta{{a.boundary}, a.id}, a.id), append_condition{boundary, a.after});
+    if (appended.has_value()) {
+      a.last = *appended;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// What a replay of the log says about a set of attempts; `describe` is empty when every promise held.
+struct replay_findings {
+  std::size_t attempts = 0;
+  std::size_t accepted = 0;
+  bool increasing = true;           // positions increase along the log
+  bool all_stored = true;           // every accepted attempt's event is in the log, at the position answered
+  bool nothing_else = true;         // the log holds no event of a refused attempt
+  bool conditions_held = true;      // no accepted attempt had a matching event between its `after` and itself
+  std::size_t uncontended_refusals = 0;  // attempts on a writer's own boundary that were refused
+  [[nodiscard]] bool ok() const noexcept {
+    return increasing && all_stored && nothing_else && conditions_held && uncontended_refusals == 0;
+  }
+};
+
+// Replays `log` (every event of the store, in order) against the attempts. Events that no attempt made (stored
+// before, or by others) are allowed, and count as conflicts where they match.
+template <class Event>
+replay_findings validate_replay(const std::vector<stored_event<Event>>& log,
+                                const std::vector<append_attempt>& attempts) {
+  replay_findings f;
+  f.attempts = attempts.size();
+  std::unordered_map<std::string_view, position> stored;
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    stored.emplace(log[i].metadata.event_id, log[i].position);
+    f.increasing = f.increasing && (i == 0 || log[i].position > log[i - 1].position);
+  }
+  for (const auto& a : attempts) {
+    const auto at = stored.find(a.id);
+    if (!a.last) {
+      f.nothing_else = f.nothing_else && at == stored.end();
+      f.uncontended_refusals += a.contended ? 0 : 1;
+      continue;
+    }
+    ++f.accepted;
+    f.all_stored = f.all_stored && at != stored.end() && at->second == *a.last;
+    const auto boundary = tagged({a.boundary});
+    const auto from = std::lower_bound(log.begin(), log.end(), a.after.value_or(0) + 1,
+                                       [](const stored_event<Event>& e, position p) { return e.position < p; });
+    for (auto e = from; e != log.end() && e->position < *a.last; ++e) {
+      if (boundary.matches(e->type, e->tags)) {
+        f.conditions_held = false;
+        break;
+      }
+    }
+  }
+  return f;
+}
+
+namespace detail {
+
 // Random conditional appends from 4 threads, then a replay of the log: no accepted append may have a matching
-// event between its `after` and its own first position, and no refused append's events may be stored.
+// event between its `after` and its own position, and no refused append's events may be stored.
 template <class Factory>
 void check_replay(const Factory& make, recorder& r, const conformance_options& options) {
-  using namespace conformance;
-  struct attempt {
-    query condition;
-    std::optional<position> after;
-    std::string id;
-    std::optional<position> last;  // set when accepted
-  };
   auto store = make();
   std::mutex mutex;
-  std::vector<attempt> attempts;
-  std::atomic<std::size_t> disjoint_failures{0};
-  const std::size_t per_thread = options.concurrent_appends / 4;
+  std::vector<append_attempt> attempts;
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
+  for (unsigned t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      std::mt19937 random(static_cast<unsigned>(t) + 1);
-      std::vector<attempt> mine;
-      for (std::size_t i = 0; i < per_thread; ++i) {
-        const auto shared = "shared:" + std::to_string(random() % 16);
-        const auto own = "thread:" + std::to_string(t);
-        const bool on_shared = random() % 2 == 0;
-        const auto boundary = tagged({on_shared ? shared : own});
-        // The position to guard: the last one this boundary showed, or a recent head, sometimes stale.
-        const auto seen = positions_of(*store, boundary, {.from = {}, .backwards = true, .limit = 1});
-        const std::optional<position> after = seen.empty() ? std::nullopt : std::optional<position>(seen.front());
-        attempt a{boundary, after, "r" + std::to_string(t) + "-" + std::to_string(i), std::nullopt};
-        auto appended =
-            store->append(one(beta{{on_shared ? shared : own}, a.id}, a.id), append_condition{boundary, after});
-        if (appended.has_value()) {
-          a.last = *appended;
-        } else if (!on_shared) {
-          ++disjoint_failures;
-        }
-        mine.push_back(std::move(a));
-      }
+      auto mine = random_conditional_appends(*store, "r" + std::to_string(t), t + 1, options.concurrent_appends / 4);
       std::lock_guard lock(mutex);
       attempts.insert(attempts.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
     });
@@ -288,38 +349,14 @@ void check_replay(const Factory& make, recorder& r, const conformance_options& o
   if (!log.has_value()) {
     return;
   }
-  std::set<std::string> stored_ids;
-  bool increasing = true;
-  for (std::size_t i = 0; i < log->size(); ++i) {
-    stored_ids.insert((*log)[i].metadata.event_id);
-    increasing = increasing && (i == 0 || (*log)[i].position > (*log)[i - 1].position);
-  }
-  bool respected = true;
-  bool atomic = true;
-  std::size_t accepted = 0;
-  for (const auto& a : attempts) {
-    if (!a.last) {
-      atomic = atomic && stored_ids.count(a.id) == 0;
-      continue;
-    }
-    ++accepted;
-    // Events in (after, own position) that match the condition would mean it was violated.
-    const position own = *a.last;
-    const auto from = std::lower_bound(log->begin(), log->end(), a.after.value_or(0) + 1,
-                                       [](const stored_event<event>& e, position p) { return e.position < p; });
-    for (auto at = from; at != log->end() && at->position < own; ++at) {
-      if (a.condition.matches(at->type, at->tags)) {
-        respected = false;
-        break;
-      }
-    }
-  }
-  r.check(increasing, "3: positions increase in the log after concurrent appends");
-  r.check(accepted == log->size(), "4: every accepted append is stored, nothing else");
-  r.check(atomic, "4: no refused append left an event behind");
-  r.check(respected, "6: replaying the log, no accepted append violated its condition (" +
-                         std::to_string(attempts.size()) + " attempts, " + std::to_string(accepted) + " accepted)");
-  r.check(disjoint_failures == 0, "6: appends on boundaries no one else writes never fail");
+  const auto f = validate_replay(*log, attempts);
+  r.check(f.increasing, "3: positions increase in the log after concurrent appends");
+  r.check(f.all_stored && f.accepted == log->size(), "4: every accepted append is stored, nothing else");
+  r.check(f.nothing_else, "4: no refused append left an event behind");
+  r.check(f.conditions_held, "6: replaying the log, no accepted append violated its condition (" +
+                                 std::to_string(f.attempts) + " attempts, " + std::to_string(f.accepted) +
+                                 " accepted)");
+  r.check(f.uncontended_refusals == 0, "6: appends on boundaries no one else writes never fail");
 }
 
 // A trivially correct model: a vector scanned linearly.
