@@ -1,5 +1,6 @@
 // A writer process for the multi-process and crash tests of the durable stores. It opens a store, waits for a
 // line on its standard input, then does one of three things and reports each answer on its standard output:
+// (or `store_writer postgres CONNINFO SCHEMA ...` for the PostgreSQL store)
 //   store_writer sqlite PATH attempts WRITER SEED COUNT   random conditional appends (the conformance workload);
 //                                                         one line per attempt: id, boundary, after, last, contended
 //   store_writer sqlite PATH race WRITER AFTER            one append on the boundary "race" after AFTER: won / lost
@@ -14,6 +15,9 @@
 #include <vector>
 
 #include "decider/store/sqlite.hpp"
+#if DECIDER_WRITER_POSTGRES
+#include "decider/store/postgres.hpp"
+#endif
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
 
@@ -112,6 +116,16 @@ int main(int argc, char** argv) {
     }
     return run(**store, {args.begin() + 2, args.end()});
   }
+#if DECIDER_WRITER_POSTGRES
+  if (args[0] == "postgres" && args.size() >= 4) {
+    auto store = decider::postgres_store<conformance::codec>::open(args[1], {.schema = args[2]});
+    if (!store.has_value()) {
+      std::cerr << "store_writer: " << store.error().message << "\n";
+      return 1;
+    }
+    return run(**store, {args.begin() + 3, args.end()});
+  }
+#endif
   std::cerr << "store_writer: unknown store " << args[0] << "\n";
   return 64;
 }

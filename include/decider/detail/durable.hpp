@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -67,6 +69,34 @@ expected<std::vector<pending_event>, invalid_append> encode_batch(
       e.metadata.recorded_at = now;
     }
     out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// Tag sets as one column: each tag as <length>:<bytes>, so any bytes round-trip.
+inline std::string pack_tags(const std::vector<tag>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    out += std::to_string(t.size());
+    out += ':';
+    out += t;
+  }
+  return out;
+}
+inline std::optional<std::vector<tag>> unpack_tags(std::string_view packed) {
+  std::vector<tag> out;
+  while (!packed.empty()) {
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(packed.data(), packed.data() + packed.size(), n);
+    if (ec != std::errc{} || end == packed.data() + packed.size() || *end != ':') {
+      return std::nullopt;
+    }
+    packed.remove_prefix(static_cast<std::size_t>(end - packed.data()) + 1);
+    if (n > packed.size()) {
+      return std::nullopt;
+    }
+    out.emplace_back(packed.substr(0, n));
+    packed.remove_prefix(n);
   }
   return out;
 }

@@ -84,6 +84,15 @@ concept event_codec = requires(const C& codec, const typename C::event_type& e, 
   { codec.decode(record, at) } -> std::same_as<decode_result<typename C::event_type>>;
 };
 
+// A record as a durable store keeps it, before decoding: what the stores' read_encoded gives, so that nothing is
+// out of reach when an event no longer decodes.
+struct stored_record {
+  decider::position position = 0;
+  encoded_event record;
+  std::vector<tag> tags;
+  event_metadata metadata;
+};
+
 // What to do with a record that does not decode.
 enum class on_decode_error {
   fail,  // stop, and return its error

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -48,15 +47,6 @@ struct sqlite_options {
   std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
   std::size_t max_group = 256;                         // appends committed in one transaction, at most
   on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
-};
-
-// A record as the store keeps it, before decoding: what read_encoded gives, so that nothing is out of reach
-// when an event no longer decodes.
-struct stored_record {
-  decider::position position = 0;
-  encoded_event record;
-  std::vector<tag> tags;
-  event_metadata metadata;
 };
 
 namespace detail::sqlite {
@@ -164,34 +154,6 @@ class connection {
   std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, finalizer>> cache_;
 };
 
-// Tag sets as one column: each tag as <length>:<bytes>, so any bytes round-trip.
-inline std::string pack_tags(const std::vector<tag>& tags) {
-  std::string out;
-  for (const auto& t : tags) {
-    out += std::to_string(t.size());
-    out += ':';
-    out += t;
-  }
-  return out;
-}
-inline std::optional<std::vector<tag>> unpack_tags(std::string_view packed) {
-  std::vector<tag> out;
-  while (!packed.empty()) {
-    std::size_t n = 0;
-    const auto [end, ec] = std::from_chars(packed.data(), packed.data() + packed.size(), n);
-    if (ec != std::errc{} || end == packed.data() + packed.size() || *end != ':') {
-      return std::nullopt;
-    }
-    packed.remove_prefix(static_cast<std::size_t>(end - packed.data()) + 1);
-    if (n > packed.size()) {
-      return std::nullopt;
-    }
-    out.emplace_back(packed.substr(0, n));
-    packed.remove_prefix(n);
-  }
-  return out;
-}
-
 inline constexpr const char* columns =
     "e.position, e.type, e.schema_version, e.payload, e.tags, e.event_id, e.recorded_at, e.correlation_id, "
     "e.causation_id";
@@ -210,6 +172,9 @@ class select_builder {
     for (const auto& item : raw.items) {
       q_.items.push_back(item.normalized());
     }
+    // An item given twice is one subquery, not two.
+    std::sort(q_.items.begin(), q_.items.end());
+    q_.items.erase(std::unique(q_.items.begin(), q_.items.end()), q_.items.end());
     const query& q = q_;
     const bool all = q.matches_all() || std::any_of(q.items.begin(), q.items.end(), [](const query_item& i) {
                        return i.types.empty() && i.tags.empty();
@@ -594,7 +559,7 @@ class sqlite_store {
     r.record.type = std::string(c.text(1));
     r.record.version = static_cast<int>(c.integer(2));
     r.record.payload = std::string(c.text(3));
-    auto tags = detail::sqlite::unpack_tags(c.text(4));
+    auto tags = detail::unpack_tags(c.text(4));
     if (!tags) {
       return unexpected<read_error>(
           store_unavailable{"the tags of the event at position " + std::to_string(r.position) + " are damaged"});
@@ -765,7 +730,7 @@ class sqlite_store {
     position p = head;
     for (const auto& e : events) {
       ++p;
-      const auto packed = detail::sqlite::pack_tags(e.tags);
+      const auto packed = detail::pack_tags(e.tags);
       {
         cursor c(insert);
         c.bind(1, as_int(p));

@@ -1,0 +1,1132 @@
+// decider/store/postgres.hpp — a durable DCB event store in PostgreSQL (target decider::postgres, on libpq): the
+// engine to use when several machines append. The store creates and migrates its own versioned schema (one
+// PostgreSQL schema per store). Types and tags live in dictionary tables; event_tags(tag_id, position) is a btree.
+// An append group runs in one READ COMMITTED transaction: first, as its own statement, a lock that orders writers
+// (so that the checks after it see every earlier commit), then the condition checks, the inserts, the tags and a
+// NOTIFY. Positions are assigned under that lock and the lock is held until the commit: commit order is position
+// order, and a reader never sees a later position before an earlier one. The appends queued in this process meanwhile
+// are committed in the same transaction (group commit), in two round trips (libpq pipeline mode).
+//   auto store = decider::postgres_store<decider::json_codec<my_event>>::open("host=/run/postgresql dbname=app");
+#pragma once
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "decider/config.hpp"
+#include "decider/detail/durable.hpp"
+#include "decider/store/codec.hpp"
+#include "decider/store/concepts.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/query.hpp"
+
+namespace decider {
+
+struct postgres_options {
+  std::string schema = "decider";                   // the PostgreSQL schema holding this store's tables
+  std::chrono::seconds connect_timeout{10};         // an unreachable server fails within this
+  std::chrono::milliseconds lock_timeout{30'000};   // an append waits at most this for another writer's lock
+  std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
+  std::size_t max_group = 256;                         // appends committed in one transaction, at most
+  on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
+};
+
+namespace detail::pg {
+
+struct result_clearer {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using result = std::unique_ptr<PGresult, result_clearer>;
+struct connection_closer {
+  void operator()(PGconn* c) const noexcept { PQfinish(c); }
+};
+
+// PostgreSQL text holds valid UTF-8 without NUL bytes; a tag, type or id outside that cannot be stored.
+[[nodiscard]] inline bool storable_text(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) {
+      return false;
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) {
+        return false;
+      }
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    const bool overlong = (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// Parameters of one statement: text ones (NUL-terminated, as libpq reads them), binary ones, and NULLs.
+class params {
+ public:
+  params() = default;
+  params(params&&) noexcept = default;
+  params& operator=(params&&) noexcept = default;
+  params(const params&) = delete;  // the values point into this object's own strings
+  params& operator=(const params&) = delete;
+  // `text` must outlive the statement (a std::string the caller holds).
+  std::string ref(const std::string& text) {
+    push(text.c_str(), 0, 0);
+    return placeholder();
+  }
+  std::string own(std::string text) {
+    owned_.push_back(std::make_unique<std::string>(std::move(text)));
+    push(owned_.back()->c_str(), 0, 0);
+    return placeholder();
+  }
+  std::string number(std::int64_t v) { return own(std::to_string(v)); }
+  std::string binary_own(std::string bytes) {
+    owned_.push_back(std::make_unique<std::string>(std::move(bytes)));
+    return binary(*owned_.back());
+  }
+  std::string binary(const std::string& bytes) {
+    push(bytes.empty() ? "" : bytes.data(), static_cast<int>(bytes.size()), 1);
+    return placeholder();
+  }
+  std::string null() {
+    push(nullptr, 0, 0);
+    return placeholder();
+  }
+  [[nodiscard]] int size() const noexcept { return static_cast<int>(values_.size()); }
+  [[nodiscard]] const char* const* values() const noexcept { return values_.data(); }
+  [[nodiscard]] const int* lengths() const noexcept { return lengths_.data(); }
+  [[nodiscard]] const int* formats() const noexcept { return formats_.data(); }
+
+ private:
+  void push(const char* v, int length, int format) {
+    values_.push_back(v);
+    lengths_.push_back(length);
+    formats_.push_back(format);
+  }
+  [[nodiscard]] std::string placeholder() const { return "$" + std::to_string(values_.size()); }
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+  std::vector<std::unique_ptr<std::string>> owned_;  // stable addresses, also when this object moves
+};
+
+struct statement {
+  std::string sql;
+  params p;
+};
+
+// Results come back in binary: integers in network byte order, text and bytea as their bytes.
+[[nodiscard]] inline std::int64_t int8_at(const PGresult* r, int row, int column) {
+  const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, column));
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) {
+    v = (v << 8) | p[i];
+  }
+  return static_cast<std::int64_t>(v);
+}
+[[nodiscard]] inline std::int32_t int4_at(const PGresult* r, int row, int column) {
+  const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, column));
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    v = (v << 8) | p[i];
+  }
+  return static_cast<std::int32_t>(v);
+}
+[[nodiscard]] inline std::string_view bytes_at(const PGresult* r, int row, int column) {
+  return {PQgetvalue(r, row, column), static_cast<std::size_t>(PQgetlength(r, row, column))};
+}
+
+class connection {
+ public:
+  static expected<std::unique_ptr<connection>, std::string> open(const std::string& conninfo,
+                                                                 std::chrono::seconds connect_timeout) {
+    const std::string timeout = std::to_string(std::max<long long>(1, connect_timeout.count()));
+    const char* keys[] = {"dbname", "connect_timeout", "client_encoding", nullptr};
+    const char* values[] = {conninfo.c_str(), timeout.c_str(), "UTF8", nullptr};
+    std::unique_ptr<PGconn, connection_closer> c(PQconnectdbParams(keys, values, 1));
+    if (!c || PQstatus(c.get()) != CONNECTION_OK) {
+      std::string why = c ? PQerrorMessage(c.get()) : "out of memory";
+      while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
+        why.pop_back();
+      }
+      return unexpected<std::string>("cannot connect to PostgreSQL: " + why);
+    }
+    return std::unique_ptr<connection>(new connection(std::move(c)));
+  }
+
+  [[nodiscard]] bool broken() const { return PQstatus(c_.get()) != CONNECTION_OK; }
+  [[nodiscard]] std::string error() const {
+    std::string why = PQerrorMessage(c_.get());
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
+      why.pop_back();
+    }
+    return why;
+  }
+  [[nodiscard]] PGconn* raw() const noexcept { return c_.get(); }
+
+  // A statement without parameters, for its effect.
+  bool command(const std::string& sql, std::string& error) {
+    const result r(PQexec(c_.get(), sql.c_str()));
+    if (PQresultStatus(r.get()) == PGRES_COMMAND_OK || PQresultStatus(r.get()) == PGRES_TUPLES_OK) {
+      return true;
+    }
+    error = result_error(r.get());
+    return false;
+  }
+
+  // One statement, prepared once per connection and text, with binary results.
+  result query(const std::string& sql, const params& p, std::string& error) {
+    auto at = prepared_.find(sql);
+    if (at == prepared_.end()) {
+      if (prepared_.size() > 256) {
+        static_cast<void>(command("DEALLOCATE ALL", error));
+        prepared_.clear();
+      }
+      const std::string name = "d" + std::to_string(++statements_);
+      const result made(PQprepare(c_.get(), name.c_str(), sql.c_str(), p.size(), nullptr));
+      if (PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+        error = result_error(made.get());
+        return nullptr;
+      }
+      at = prepared_.emplace(sql, name).first;
+    }
+    result r(PQexecPrepared(c_.get(), at->second.c_str(), p.size(), p.values(), p.lengths(), p.formats(), 1));
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      error = result_error(r.get());
+      return nullptr;
+    }
+    return r;
+  }
+
+  // Statements sent together and answered together: one round trip. Empty and the first error on failure (the
+  // statements after a failed one are not run).
+  std::vector<result> pipeline(const std::vector<statement>& statements, std::string& error) {
+    std::vector<result> out;
+    if (PQenterPipelineMode(c_.get()) != 1) {
+      error = this->error();
+      return out;
+    }
+    bool sent = true;
+    for (const auto& s : statements) {
+      sent = sent && PQsendQueryParams(c_.get(), s.sql.c_str(), s.p.size(), nullptr, s.p.values(), s.p.lengths(),
+                                       s.p.formats(), 1) == 1;
+    }
+    sent = sent && PQpipelineSync(c_.get()) == 1;
+    if (!sent) {
+      error = this->error();
+      drain();
+      return {};
+    }
+    bool failed = false;
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      result last;
+      while (PGresult* r = PQgetResult(c_.get())) {
+        last.reset(r);
+      }
+      const auto status = last ? PQresultStatus(last.get()) : PGRES_FATAL_ERROR;
+      if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        if (!failed) {
+          error = last ? result_error(last.get()) : this->error();
+        }
+        failed = true;
+      }
+      out.push_back(std::move(last));
+      if (broken()) {
+        failed = true;
+        break;
+      }
+    }
+    drain();
+    if (failed) {
+      return {};
+    }
+    return out;
+  }
+
+  // Waits up to `timeout` for a notification; the largest position any carried, or 0.
+  position await_notification(std::chrono::milliseconds timeout) {
+    position seen = 0;
+    const auto take = [&] {
+      PQconsumeInput(c_.get());
+      while (PGnotify* n = PQnotifies(c_.get())) {
+        seen = std::max<position>(seen, std::strtoull(n->extra, nullptr, 10));
+        PQfreemem(n);
+      }
+    };
+    take();
+    if (seen != 0) {
+      return seen;
+    }
+    pollfd fd{PQsocket(c_.get()), POLLIN, 0};
+    if (fd.fd >= 0 && ::poll(&fd, 1, static_cast<int>(timeout.count())) > 0) {
+      take();
+    }
+    return seen;
+  }
+
+ private:
+  explicit connection(std::unique_ptr<PGconn, connection_closer> c) : c_(std::move(c)) {}
+
+  void drain() {
+    // Read up to and including the sync, then leave pipeline mode.
+    for (int guard = 0; guard < 1'000'000; ++guard) {
+      PGresult* r = PQgetResult(c_.get());
+      if (r == nullptr) {
+        if (PQpipelineStatus(c_.get()) == PQ_PIPELINE_OFF || broken()) {
+          break;
+        }
+        if (PQexitPipelineMode(c_.get()) == 1) {
+          break;
+        }
+        continue;
+      }
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) {
+        PQexitPipelineMode(c_.get());
+        break;
+      }
+    }
+  }
+
+  static std::string result_error(const PGresult* r) {
+    if (r == nullptr) {
+      return "no answer from the server";
+    }
+    std::string why = PQresultErrorMessage(r);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
+      why.pop_back();
+    }
+    return why.empty() ? std::string(PQresStatus(PQresultStatus(r))) : why;
+  }
+
+  std::unique_ptr<PGconn, connection_closer> c_;
+  std::unordered_map<std::string, std::string> prepared_;
+  std::size_t statements_ = 0;
+};
+
+inline constexpr std::string_view columns =
+    "e.position, ty.name, e.schema_version, e.payload, e.tags, e.event_id, e.recorded_at, e.correlation_id, "
+    "e.causation_id";
+
+// SQL selecting the events a query matches in a window of positions, in order, limited. Tags and types are
+// matched through the dictionaries by name: a name no event has matches nothing.
+class select_builder {
+ public:
+  std::string sql;
+  params p;
+  bool nothing = false;  // the query can match no stored event (every item names text PostgreSQL cannot hold)
+
+  select_builder(const std::string& schema, const query& raw, std::int64_t lo, std::int64_t hi, bool backwards,
+                 std::optional<std::int64_t> limit, bool full_rows)
+      : s_(schema) {
+    bool all = raw.matches_all();
+    for (const auto& item : raw.items) {
+      auto n = item.normalized();
+      if (!std::all_of(n.tags.begin(), n.tags.end(), [](const tag& t) { return storable_text(t); })) {
+        continue;  // no stored event carries such a tag
+      }
+      const bool typed = !n.types.empty();
+      n.types.erase(std::remove_if(n.types.begin(), n.types.end(), [](const std::string& t) { return !storable_text(t); }),
+                    n.types.end());
+      if (typed && n.types.empty()) {
+        continue;
+      }
+      all = all || (n.tags.empty() && n.types.empty());
+      q_.items.push_back(std::move(n));
+    }
+    // An item given twice is one subquery, not two.
+    std::sort(q_.items.begin(), q_.items.end());
+    q_.items.erase(std::unique(q_.items.begin(), q_.items.end()), q_.items.end());
+    nothing = !all && q_.items.empty();
+    const std::string what = full_rows ? std::string(columns) : std::string("e.position");
+    const std::string types_join = full_rows ? " JOIN " + s_ + ".event_types ty ON ty.id = e.type_id" : "";
+    const char* order = backwards ? " DESC" : "";
+    const std::string window_lo = p.number(lo);
+    const std::string window_hi = p.number(hi);
+    if (all || nothing) {
+      sql = "SELECT " + what + " FROM " + s_ + ".events e" + types_join + " WHERE e.position BETWEEN " + window_lo +
+            " AND " + window_hi + " ORDER BY e.position" + order;
+    } else if (q_.items.size() == 1 && !q_.items.front().tags.empty()) {
+      const auto& item = q_.items.front();
+      sql = "SELECT " + what + " FROM " + s_ + ".event_tags t0 JOIN " + s_ + ".events e ON e.position = t0.position" +
+            types_join;
+      join_tags(item);
+      sql += " WHERE t0.tag_id = " + tag_id(item.tags.front()) + " AND t0.position BETWEEN " + window_lo + " AND " +
+             window_hi + types_in(item);
+      sql += std::string(" ORDER BY t0.position") + order;
+    } else if (q_.items.size() == 1) {
+      sql = "SELECT " + what + " FROM " + s_ + ".events e" + types_join + " WHERE e.position BETWEEN " + window_lo +
+            " AND " + window_hi + types_in(q_.items.front()) + " ORDER BY e.position" + order;
+    } else {
+      sql = "SELECT " + what + " FROM " + s_ + ".events e" + types_join + " WHERE e.position IN (";
+      for (std::size_t i = 0; i < q_.items.size(); ++i) {
+        const auto& item = q_.items[i];
+        sql += i == 0 ? "" : " UNION ";
+        if (item.tags.empty()) {
+          sql += "SELECT e.position FROM " + s_ + ".events e WHERE e.position BETWEEN " + window_lo + " AND " +
+                 window_hi + types_in(item);
+          continue;
+        }
+        sql += "SELECT t0.position FROM " + s_ + ".event_tags t0";
+        if (!item.types.empty()) {
+          sql += " JOIN " + s_ + ".events e ON e.position = t0.position";
+        }
+        join_tags(item);
+        sql += " WHERE t0.tag_id = " + tag_id(item.tags.front()) + " AND t0.position BETWEEN " + window_lo +
+               " AND " + window_hi + types_in(item);
+      }
+      sql += std::string(") ORDER BY e.position") + order;
+    }
+    if (limit) {
+      sql += " LIMIT " + p.number(*limit);
+    }
+  }
+  select_builder(const select_builder&) = delete;
+  select_builder& operator=(const select_builder&) = delete;
+
+ private:
+  std::string tag_id(const std::string& name) {
+    return "(SELECT id FROM " + s_ + ".tags WHERE name = " + p.ref(name) + ")";
+  }
+  void join_tags(const query_item& item) {
+    for (std::size_t i = 1; i < item.tags.size(); ++i) {
+      const auto alias = "t" + std::to_string(i);
+      sql += " JOIN " + s_ + ".event_tags " + alias + " ON " + alias + ".position = t0.position AND " + alias +
+             ".tag_id = " + tag_id(item.tags[i]);
+    }
+  }
+  std::string types_in(const query_item& item) {
+    if (item.types.empty()) {
+      return {};
+    }
+    std::string out = " AND e.type_id IN (SELECT id FROM " + s_ + ".event_types WHERE name IN (";
+    for (std::size_t i = 0; i < item.types.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + p.ref(item.types[i]);
+    }
+    return out + "))";
+  }
+  std::string s_;
+  query q_;
+};
+
+}  // namespace detail::pg
+
+template <class Codec>
+class postgres_store {
+  static_assert(event_codec<Codec>,
+                "decider::postgres_store: the codec must model decider::event_codec (encode(event) -> encode_result, "
+                "decode(encoded_event, position) -> decode_result).");
+  using connection = detail::pg::connection;
+  using params = detail::pg::params;
+  using statement = detail::pg::statement;
+
+ public:
+  using event_type = typename Codec::event_type;
+  static constexpr int schema_version = 1;
+
+  // Connects, then creates the schema or checks (and migrates) the one found. A server that cannot be reached, a
+  // refused login, a schema name that is not a plain identifier, or a schema newer than this library's gives
+  // store_unavailable within options.connect_timeout.
+  static expected<std::unique_ptr<postgres_store>, store_unavailable> open(const std::string& conninfo,
+                                                                           postgres_options options = {},
+                                                                           Codec codec = {}) {
+    using failure = unexpected<store_unavailable>;
+    if (!plain_identifier(options.schema)) {
+      return failure(store_unavailable{"the schema name \"" + options.schema +
+                                       "\" is not a plain identifier (letters, digits, _; at most 63)"});
+    }
+    auto writer = connection::open(conninfo, options.connect_timeout);
+    if (!writer.has_value()) {
+      return failure(store_unavailable{writer.error()});
+    }
+    std::unique_ptr<postgres_store> store(
+        new postgres_store(conninfo, std::move(options), std::move(codec), std::move(*writer)));
+    if (auto made = store->prepare_schema(); !made.empty()) {
+      return failure(store_unavailable{made});
+    }
+    return store;
+  }
+
+  postgres_store(const postgres_store&) = delete;
+  postgres_store& operator=(const postgres_store&) = delete;
+  ~postgres_store() = default;
+
+  [[nodiscard]] read_result<event_type> read(const query& q, const read_options& options = {}) const {
+    std::vector<stored_event<event_type>> out;
+    auto visited = read_each(q, options, [&](const stored_event<event_type>& e) { out.push_back(e); });
+    if (!visited.has_value()) {
+      return unexpected<read_error>(std::move(visited).error());
+    }
+    return out;
+  }
+
+  template <class Visit>
+  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
+    std::size_t visited = 0;
+    std::optional<std::string> failed;
+    auto rows = scan(q, options, [&](stored_record&& r) {
+      if (failed) {
+        return;
+      }
+      auto event = codec_.decode(r.record, r.position);
+      if (!event.has_value()) {
+        if (options_.decode == on_decode_error::fail) {
+          failed = explain(event.error());
+        } else {
+          skipped_.fetch_add(1, std::memory_order_relaxed);
+        }
+        return;
+      }
+      const stored_event<event_type> e{r.position, std::move(r.record.type), std::move(r.tags), std::move(*event),
+                                       std::move(r.metadata)};
+      visit(e);
+      ++visited;
+    });
+    if (!rows.has_value()) {
+      return unexpected<read_error>(std::move(rows).error());
+    }
+    if (failed) {
+      return unexpected<read_error>(store_unavailable{*failed});
+    }
+    return visited;
+  }
+
+  // The records as stored, undecoded.
+  [[nodiscard]] expected<std::vector<stored_record>, read_error> read_encoded(const query& q,
+                                                                             const read_options& options = {}) const {
+    std::vector<stored_record> out;
+    auto rows = scan(q, options, [&](stored_record&& r) { out.push_back(std::move(r)); });
+    if (!rows.has_value()) {
+      return unexpected<read_error>(std::move(rows).error());
+    }
+    return out;
+  }
+
+  [[nodiscard]] append_result append(std::vector<event_to_append<event_type>> batch,
+                                     const std::optional<append_condition>& condition = {}) {
+    return submit(batch, condition ? &condition->fail_if_events_match : nullptr,
+                  condition ? condition->after : std::nullopt);
+  }
+  [[nodiscard]] append_result append_unless(std::vector<event_to_append<event_type>> batch, const query& q,
+                                            std::optional<position> after) {
+    return submit(batch, &q, after);
+  }
+
+  // The last position stored (by any process), or 0 when the server cannot say.
+  [[nodiscard]] position head() const {
+    auto lease = readers_.acquire();
+    if (!lease.has_value()) {
+      return published_.load();
+    }
+    std::string error;
+    const auto r = lease->get()->query("SELECT coalesce(max(position), 0)::int8 FROM " + schema_ + ".events", {}, error);
+    if (!r || PQntuples(r.get()) != 1) {
+      if (lease->get()->broken()) {
+        readers_.discard(std::move(*lease));
+      }
+      return published_.load();
+    }
+    return static_cast<position>(detail::pg::int8_at(r.get(), 0, 0));
+  }
+
+  // Waits for an append past `after`: woken by this process's appends, and by other processes' NOTIFY; without a
+  // notification (a lost connection), the timeout ends the wait and the subscription polls by reading again.
+  bool wait_for_append(position after, std::chrono::milliseconds timeout) const {
+    if (published_.load() > after || remote_.load() > after) {
+      return true;
+    }
+    std::unique_lock listening(listen_mutex_, std::try_to_lock);
+    if (!listening.owns_lock()) {
+      std::unique_lock lock(wake_mutex_);
+      return appended_.wait_for(lock, timeout,
+                                [&] { return published_.load() > after || remote_.load() > after; });
+    }
+    if (!listener_ || listener_->broken()) {
+      listener_.reset();
+      auto opened = connection::open(conninfo_, options_.connect_timeout);
+      std::string error;
+      if (!opened.has_value() || !(*opened)->command("LISTEN \"" + channel_ + "\"", error)) {
+        listening.unlock();
+        std::this_thread::sleep_for(timeout);  // polling fallback
+        return false;
+      }
+      listener_ = std::move(*opened);
+    }
+    const position seen = listener_->await_notification(timeout);
+    if (seen > 0) {
+      std::lock_guard wake(wake_mutex_);
+      position current = remote_.load();
+      while (seen > current && !remote_.compare_exchange_weak(current, seen)) {
+      }
+    }
+    appended_.notify_all();
+    return published_.load() > after || remote_.load() > after;
+  }
+
+  [[nodiscard]] std::size_t skipped_records() const noexcept { return skipped_.load(); }
+  [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const {
+    return queue_.groups_and_appends();
+  }
+  [[nodiscard]] const std::string& schema() const noexcept { return options_.schema; }
+
+  // Drops this store's schema and everything in it: for tests and for tearing down a tenant.
+  [[nodiscard]] expected<void, store_unavailable> drop_schema() {
+    std::string error;
+    std::lock_guard writer(writer_mutex_);
+    if (!writer_->command("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE", error)) {
+      return unexpected<store_unavailable>(store_unavailable{error});
+    }
+    return {};
+  }
+
+ private:
+  class reader_pool {
+   public:
+    reader_pool(std::string conninfo, std::chrono::seconds timeout)
+        : conninfo_(std::move(conninfo)), timeout_(timeout) {}
+    struct returner {
+      reader_pool* pool;
+      void operator()(connection* c) const { pool->release(c); }
+    };
+    using lease = std::unique_ptr<connection, returner>;
+    expected<lease, store_unavailable> acquire() {
+      {
+        std::lock_guard lock(mutex_);
+        if (!free_.empty()) {
+          connection* c = free_.back().release();
+          free_.pop_back();
+          return lease(c, returner{this});
+        }
+      }
+      auto opened = connection::open(conninfo_, timeout_);
+      if (!opened.has_value()) {
+        return unexpected<store_unavailable>(store_unavailable{opened.error()});
+      }
+      return lease(opened->release(), returner{this});
+    }
+    // A broken connection is closed instead of returned.
+    void discard(lease l) { delete l.release(); }
+
+   private:
+    void release(connection* c) {
+      std::lock_guard lock(mutex_);
+      free_.emplace_back(c);
+    }
+    std::string conninfo_;
+    std::chrono::seconds timeout_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<connection>> free_;
+  };
+
+  postgres_store(std::string conninfo, postgres_options options, Codec codec, std::unique_ptr<connection> writer)
+      : conninfo_(std::move(conninfo)),
+        options_(std::move(options)),
+        schema_("\"" + options_.schema + "\""),
+        channel_("decider_" + options_.schema),
+        codec_(std::move(codec)),
+        writer_(std::move(writer)),
+        readers_(conninfo_, options_.connect_timeout),
+        queue_(options_.max_group) {}
+
+  static bool plain_identifier(const std::string& name) {
+    if (name.empty() || name.size() > 63 || std::isdigit(static_cast<unsigned char>(name.front())) != 0) {
+      return false;
+    }
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+  }
+
+  std::string prepare_schema() {
+    std::string error;
+    const auto fail = [&](const std::string& why) {
+      std::string ignored;
+      writer_->command("ROLLBACK", ignored);
+      return "schema " + options_.schema + ": " + why;
+    };
+    if (!writer_->command("SET lock_timeout = " + std::to_string(options_.lock_timeout.count()), error) ||
+        !writer_->command("BEGIN", error)) {
+      return fail(error);
+    }
+    params lock;
+    const auto key = lock.own("decider schema " + options_.schema);
+    // Openers of one schema take turns (the hash only names the lock; nothing is matched by it).
+    if (!writer_->query("SELECT pg_advisory_xact_lock(hashtext(" + key + "))", lock, error)) {
+      return fail(error);
+    }
+    params where;
+    const auto table = where.own(schema_ + ".schema_version");
+    const auto found = writer_->query("SELECT to_regclass(" + table + ") IS NOT NULL", where, error);
+    if (!found) {
+      return fail(error);
+    }
+    const bool exists = PQgetvalue(found.get(), 0, 0)[0] != 0;
+    if (!exists) {
+      const std::string s = schema_;
+      // [docs:postgres-schema]
+      const std::string ddl =
+          "CREATE SCHEMA IF NOT EXISTS " + s + ";"
+          "CREATE TABLE " + s + ".schema_version (version int NOT NULL);"
+          "INSERT INTO " + s + ".schema_version VALUES (1);"
+          "CREATE TABLE " + s + ".event_types (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+          "  name text NOT NULL UNIQUE);"
+          "CREATE TABLE " + s + ".tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE);"
+          "CREATE TABLE " + s + ".events ("
+          "  position bigint PRIMARY KEY,"               // assigned under the append lock: commit order
+          "  type_id int NOT NULL REFERENCES " + s + ".event_types (id),"
+          "  schema_version int NOT NULL,"
+          "  payload bytea NOT NULL,"
+          "  tags bytea NOT NULL,"                       // the tag set as read back, each as <length>:<bytes>
+          "  event_id text UNIQUE,"                      // NULL when the caller gave none
+          "  batch_end bigint NOT NULL,"                 // the last position of its append: retries are recognized
+          "  recorded_at bigint NOT NULL,"               // nanoseconds since 1970
+          "  correlation_id text NOT NULL,"
+          "  causation_id text NOT NULL);"
+          "CREATE INDEX events_by_type ON " + s + ".events (type_id, position);"
+          "CREATE TABLE " + s + ".event_tags ("
+          "  tag_id bigint NOT NULL REFERENCES " + s + ".tags (id),"
+          "  position bigint NOT NULL REFERENCES " + s + ".events (position),"
+          "  PRIMARY KEY (tag_id, position));";         // a btree: one tag's positions in order
+      // [/docs:postgres-schema]
+      if (!writer_->command(ddl, error)) {
+        return fail(error);
+      }
+    } else {
+      const auto version = writer_->query("SELECT max(version)::int8 FROM " + schema_ + ".schema_version", {}, error);
+      if (!version) {
+        return fail(error);
+      }
+      const auto v = PQgetisnull(version.get(), 0, 0) ? 0 : detail::pg::int8_at(version.get(), 0, 0);
+      if (v > schema_version) {
+        return fail("its version is " + std::to_string(v) + ", newer than this library's (" +
+                    std::to_string(schema_version) + "); open it with a newer decider");
+      }
+      // Migrations from older versions go here, each in this transaction, ending with the new version number.
+    }
+    if (!writer_->command("COMMIT", error)) {
+      return fail(error);
+    }
+    return {};
+  }
+
+  template <class Row>
+  expected<std::size_t, read_error> scan(const query& q, const read_options& options, Row&& row) const {
+    constexpr auto top = std::numeric_limits<std::int64_t>::max();
+    const auto as_int = [](position p) {
+      return static_cast<std::int64_t>(std::min<position>(p, static_cast<position>(top)));
+    };
+    const std::int64_t lo = options.backwards ? 0 : as_int(options.from.value_or(0));
+    const std::int64_t hi = options.backwards ? (options.from ? as_int(*options.from) : top) : top;
+    std::optional<std::int64_t> limit;
+    if (options.limit) {
+      limit = as_int(*options.limit);
+    }
+    const detail::pg::select_builder select(schema_, q, lo, hi, options.backwards, limit, true);
+    if (select.nothing || (limit && *limit == 0)) {
+      return std::size_t{0};
+    }
+    auto lease = readers_.acquire();
+    if (!lease.has_value()) {
+      return unexpected<read_error>(std::move(lease).error());
+    }
+    std::string error;
+    const auto r = lease->get()->query(select.sql, select.p, error);
+    if (!r) {
+      if (lease->get()->broken()) {
+        readers_.discard(std::move(*lease));
+      }
+      return unexpected<read_error>(store_unavailable{"a read failed: " + error});
+    }
+    const int n = PQntuples(r.get());
+    for (int i = 0; i < n; ++i) {
+      auto record = record_at(r.get(), i);
+      if (!record.has_value()) {
+        return unexpected<read_error>(std::move(record).error());
+      }
+      row(std::move(*record));
+    }
+    return static_cast<std::size_t>(n);
+  }
+
+  static expected<stored_record, read_error> record_at(const PGresult* r, int i) {
+    using namespace detail::pg;
+    stored_record out;
+    out.position = static_cast<position>(int8_at(r, i, 0));
+    out.record.type = std::string(bytes_at(r, i, 1));
+    out.record.version = int4_at(r, i, 2);
+    out.record.payload = std::string(bytes_at(r, i, 3));
+    auto tags = detail::unpack_tags(bytes_at(r, i, 4));
+    if (!tags) {
+      return unexpected<read_error>(
+          store_unavailable{"the tags of the event at position " + std::to_string(out.position) + " are damaged"});
+    }
+    out.tags = std::move(*tags);
+    out.metadata.event_id =
+        PQgetisnull(r, i, 5) ? detail::generated_event_id("postgres", out.position) : std::string(bytes_at(r, i, 5));
+    out.metadata.recorded_at = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(int8_at(r, i, 6))));
+    out.metadata.correlation_id = std::string(bytes_at(r, i, 7));
+    out.metadata.causation_id = std::string(bytes_at(r, i, 8));
+    return out;
+  }
+
+  append_result submit(std::vector<event_to_append<event_type>>& batch, const query* condition,
+                       std::optional<position> after) {
+    auto encoded = detail::encode_batch(codec_, batch, options_.max_event_bytes);
+    if (!encoded.has_value()) {
+      return unexpected<append_error>(std::move(encoded).error());
+    }
+    // Text PostgreSQL cannot hold is refused here, before it could fail a whole group's transaction.
+    for (std::size_t i = 0; i < encoded->size(); ++i) {
+      const auto& e = (*encoded)[i];
+      const auto refuse = [&](const std::string& what) {
+        return unexpected<append_error>(invalid_append{"event " + std::to_string(i + 1) + " of the batch has " + what +
+                                                       " that is not UTF-8 or holds a NUL byte, which PostgreSQL "
+                                                       "text cannot store"});
+      };
+      if (!detail::pg::storable_text(e.record.type)) return refuse("a type name");
+      for (const auto& t : e.tags) {
+        if (!detail::pg::storable_text(t)) return refuse("a tag");
+      }
+      if (!detail::pg::storable_text(e.metadata.event_id) || !detail::pg::storable_text(e.metadata.correlation_id) ||
+          !detail::pg::storable_text(e.metadata.causation_id)) {
+        return refuse("metadata");
+      }
+    }
+    detail::queued_append mine{std::move(*encoded), condition, after, std::nullopt};
+    queue_.submit(mine, [this](std::vector<detail::queued_append*>& group) { commit(group); });
+    return std::move(*mine.result);
+  }
+
+  struct known_id {
+    position at = 0;
+    position batch_end = 0;
+    position previous_batch_end = 0;  // of the event just before: equal when `at` is inside its append
+  };
+
+  // The writer: two round trips for the whole group. First the lock (its own statement), the head, the stored ids
+  // of the group and one check per condition; then, once each append is decided here, the inserts, NOTIFY and
+  // COMMIT.
+  void commit(std::vector<detail::queued_append*>& group) {
+    std::lock_guard writer(writer_mutex_);
+    std::string error;
+    const auto fail_all = [&](const std::string& why) {
+      std::string ignored;
+      if (writer_->broken()) {
+        reconnect();
+      } else {
+        writer_->command("ROLLBACK", ignored);
+      }
+      for (auto* a : group) {
+        a->result = unexpected<append_error>(store_unavailable{"the append was not committed: " + why});
+      }
+    };
+    if (writer_->broken() && !reconnect()) {
+      return fail_all("the connection to PostgreSQL is lost and could not be made again");
+    }
+    std::vector<statement> first(3);
+    first[0].sql = "BEGIN ISOLATION LEVEL READ COMMITTED";
+    first[1].sql = "LOCK TABLE " + schema_ + ".events IN EXCLUSIVE MODE";
+    first[2].sql = "SELECT coalesce(max(position), 0)::int8 FROM " + schema_ + ".events";
+    std::vector<const std::string*> ids;
+    for (const auto* a : group) {
+      for (const auto& e : a->events) {
+        if (!e.metadata.event_id.empty()) {
+          ids.push_back(&e.metadata.event_id);
+        }
+      }
+    }
+    const std::size_t ids_at = first.size();
+    for (std::size_t from = 0; from < ids.size(); from += 5000) {
+      statement s;
+      s.sql = "SELECT e.event_id, e.position, e.batch_end, coalesce((SELECT p.batch_end FROM " + schema_ +
+              ".events p WHERE p.position = e.position - 1), 0) FROM " + schema_ + ".events e WHERE e.event_id IN (";
+      for (std::size_t i = from; i < std::min(ids.size(), from + 5000); ++i) {
+        s.sql += (i == from ? "" : ", ") + s.p.ref(*ids[i]);
+      }
+      s.sql += ")";
+      first.push_back(std::move(s));
+    }
+    const std::size_t ids_end = first.size();
+    std::vector<std::optional<std::size_t>> check_of(group.size());
+    std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      const auto* a = group[g];
+      if (a->condition == nullptr) {
+        continue;
+      }
+      const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
+      auto select = std::make_unique<detail::pg::select_builder>(schema_, *a->condition, lo,
+                                                                  std::numeric_limits<std::int64_t>::max(), false,
+                                                                  std::int64_t{1}, false);
+      if (select->nothing) {
+        continue;
+      }
+      check_of[g] = first.size();
+      first.push_back({select->sql, std::move(select->p)});
+      checks.push_back(std::move(select));
+    }
+    auto answers = writer_->pipeline(first, error);
+    if (answers.empty()) {
+      return fail_all(error);
+    }
+    position head = static_cast<position>(detail::pg::int8_at(answers[2].get(), 0, 0));
+    std::unordered_map<std::string_view, known_id> known;
+    for (std::size_t k = ids_at; k < ids_end; ++k) {
+      const PGresult* r = answers[k].get();
+      for (int i = 0; i < PQntuples(r); ++i) {
+        known[detail::pg::bytes_at(r, i, 0)] = {static_cast<position>(detail::pg::int8_at(r, i, 1)),
+                                                static_cast<position>(detail::pg::int8_at(r, i, 2)),
+                                                static_cast<position>(detail::pg::int8_at(r, i, 3))};
+      }
+    }
+    // Decide each append in order, against the database and against the group's earlier appends.
+    struct placed {
+      const detail::pending_event* event;
+      position at;
+      position batch_end;
+    };
+    std::vector<placed> accepted;
+    std::unordered_map<std::string_view, known_id> group_ids;
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      auto* a = group[g];
+      const auto find = [&](std::string_view id) -> const known_id* {
+        if (const auto at = group_ids.find(id); at != group_ids.end()) return &at->second;
+        if (const auto at = known.find(id); at != known.end()) return &at->second;
+        return nullptr;
+      };
+      const auto& events = a->events;
+      if (const auto* first_id = events.front().metadata.event_id.empty() ? nullptr
+                                                                          : find(events.front().metadata.event_id)) {
+        bool same = first_id->previous_batch_end != first_id->batch_end &&
+                    first_id->batch_end - first_id->at + 1 == events.size();
+        for (std::size_t i = 0; same && i < events.size(); ++i) {
+          const auto* mine = events[i].metadata.event_id.empty() ? nullptr : find(events[i].metadata.event_id);
+          same = mine != nullptr && mine->at == first_id->at + i;
+        }
+        if (same) {
+          a->result = append_result(first_id->batch_end);
+          continue;
+        }
+      }
+      const auto taken = std::find_if(events.begin(), events.end(), [&](const detail::pending_event& e) {
+        return !e.metadata.event_id.empty() && find(e.metadata.event_id) != nullptr;
+      });
+      if (taken != events.end()) {
+        a->result = unexpected<append_error>(
+            invalid_append{"event id " + taken->metadata.event_id + " is already stored by another append"});
+        continue;
+      }
+      if (check_of[g]) {
+        const PGresult* r = answers[*check_of[g]].get();
+        if (PQntuples(r) > 0) {
+          a->result = unexpected<append_error>(condition_failed{static_cast<position>(detail::pg::int8_at(r, 0, 0))});
+          continue;
+        }
+      }
+      if (a->condition != nullptr) {
+        const auto conflict = std::find_if(accepted.begin(), accepted.end(), [&](const placed& p) {
+          return p.at > a->after.value_or(0) && a->condition->matches(p.event->record.type, p.event->tags);
+        });
+        if (conflict != accepted.end()) {
+          a->result = unexpected<append_error>(condition_failed{conflict->at});
+          continue;
+        }
+      }
+      const position end = head + events.size();
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        const position at = head + 1 + i;
+        accepted.push_back({&events[i], at, end});
+        if (!events[i].metadata.event_id.empty()) {
+          group_ids[events[i].metadata.event_id] = {at, end, i == 0 ? head : end};
+        }
+      }
+      head = end;
+      a->result = append_result(end);
+    }
+    std::vector<statement> second;
+    add_inserts(accepted, second);
+    statement notify;
+    notify.sql = "SELECT pg_notify(" + notify.p.ref(channel_) + ", " + notify.p.number(static_cast<std::int64_t>(head)) +
+                 ")";
+    if (!accepted.empty()) {
+      second.push_back(std::move(notify));
+    }
+    second.push_back({"COMMIT", {}});
+    auto committed = writer_->pipeline(second, error);
+    if (committed.empty()) {
+      return fail_all(error);
+    }
+    for (const auto& p : accepted) {
+      remember(known_types_, p.event->record.type);
+      for (const auto& t : p.event->tags) {
+        remember(known_tags_, t);
+      }
+    }
+    {
+      std::lock_guard wake(wake_mutex_);
+      published_.store(head);
+    }
+    appended_.notify_all();
+  }
+
+  static void remember(std::unordered_set<std::string>& known, const std::string& name) {
+    if (known.size() > 1'000'000) {
+      known.clear();
+    }
+    known.insert(name);
+  }
+
+  template <class Placed>
+  void add_inserts(const std::vector<Placed>& accepted, std::vector<statement>& out) {
+    if (accepted.empty()) {
+      return;
+    }
+    // New dictionary names first: the inserts below find their ids by name.
+    std::set<std::string_view> new_types;
+    std::set<std::string_view> new_tags;
+    for (const auto& p : accepted) {
+      if (known_types_.count(p.event->record.type) == 0) new_types.insert(p.event->record.type);
+      for (const auto& t : p.event->tags) {
+        if (known_tags_.count(t) == 0) new_tags.insert(t);
+      }
+    }
+    const auto upsert = [&](const char* table, const std::set<std::string_view>& names) {
+      if (names.empty()) return;
+      statement s;
+      s.sql = "INSERT INTO " + schema_ + "." + table + " (name) VALUES ";
+      bool comma = false;
+      for (const auto& n : names) {
+        s.sql += (comma ? ", (" : "(") + s.p.own(std::string(n)) + ")";
+        comma = true;
+      }
+      s.sql += " ON CONFLICT (name) DO NOTHING";
+      out.push_back(std::move(s));
+    };
+    upsert("event_types", new_types);
+    upsert("tags", new_tags);
+    for (std::size_t from = 0; from < accepted.size(); from += 2000) {
+      statement s;
+      s.sql = "INSERT INTO " + schema_ +
+              ".events (position, type_id, schema_version, payload, tags, event_id, batch_end, recorded_at, "
+              "correlation_id, causation_id) SELECT v.p, ty.id, v.sv, v.payload, v.tags, v.eid, v.be, v.ra, v.ci, "
+              "v.ca FROM (VALUES ";
+      for (std::size_t i = from; i < std::min(accepted.size(), from + 2000); ++i) {
+        const auto& p = accepted[i];
+        const auto& e = *p.event;
+        s.sql += i == from ? "(" : ", (";
+        s.sql += s.p.number(static_cast<std::int64_t>(p.at)) + "::int8, " + s.p.ref(e.record.type) + "::text, " +
+                 s.p.number(e.record.version) + "::int4, " + s.p.binary(e.record.payload) + "::bytea, " +
+                 s.p.binary_own(detail::pack_tags(e.tags)) + "::bytea, " +
+                 (e.metadata.event_id.empty() ? s.p.null() : s.p.ref(e.metadata.event_id)) + "::text, " +
+                 s.p.number(static_cast<std::int64_t>(p.batch_end)) + "::int8, " +
+                 s.p.number(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                e.metadata.recorded_at.time_since_epoch())
+                                .count()) +
+                 "::int8, " + s.p.ref(e.metadata.correlation_id) + "::text, " + s.p.ref(e.metadata.causation_id) +
+                 "::text)";
+      }
+      s.sql += ") AS v(p, type, sv, payload, tags, eid, be, ra, ci, ca) JOIN " + schema_ +
+               ".event_types ty ON ty.name = v.type";
+      out.push_back(std::move(s));
+    }
+    statement tags;
+    std::size_t rows = 0;
+    const auto flush = [&] {
+      if (rows == 0) return;
+      tags.sql += ") AS v(name, p) JOIN " + schema_ + ".tags t ON t.name = v.name";
+      out.push_back(std::move(tags));
+      tags = statement{};
+      rows = 0;
+    };
+    for (const auto& p : accepted) {
+      for (const auto& t : p.event->tags) {
+        if (rows == 0) {
+          tags.sql = "INSERT INTO " + schema_ + ".event_tags (tag_id, position) SELECT t.id, v.p FROM (VALUES ";
+        }
+        tags.sql += (rows == 0 ? "(" : ", (") + tags.p.ref(t) + "::text, " +
+                    tags.p.number(static_cast<std::int64_t>(p.at)) + "::int8)";
+        if (++rows == 10'000) flush();
+      }
+    }
+    flush();
+  }
+
+  bool reconnect() {
+    auto opened = connection::open(conninfo_, options_.connect_timeout);
+    if (!opened.has_value()) {
+      return false;
+    }
+    writer_ = std::move(*opened);
+    std::string error;
+    return writer_->command("SET lock_timeout = " + std::to_string(options_.lock_timeout.count()), error);
+  }
+
+  std::string conninfo_;
+  postgres_options options_;
+  std::string schema_;   // quoted
+  std::string channel_;  // NOTIFY channel
+  Codec codec_;
+  std::mutex writer_mutex_;
+  std::unique_ptr<connection> writer_;  // the group's writer only
+  mutable reader_pool readers_;
+  detail::commit_queue queue_;
+  std::unordered_set<std::string> known_types_;  // in the dictionaries, committed
+  std::unordered_set<std::string> known_tags_;
+  mutable std::atomic<std::size_t> skipped_{0};
+  std::atomic<position> published_{0};
+  mutable std::atomic<position> remote_{0};
+  mutable std::mutex listen_mutex_;
+  mutable std::unique_ptr<connection> listener_;
+  mutable std::mutex wake_mutex_;
+  mutable std::condition_variable appended_;
+};
+
+}  // namespace decider
