@@ -17,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "bank_transfers/bank.hpp"
 #include "decider/combine.hpp"
 #include "decider/fold.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/store/memory.hpp"
 #include "memberships/on_store.hpp"
 #include "workloads/course.hpp"
@@ -101,6 +103,10 @@ struct item_added {
   std::string a;
   std::string b;
   static constexpr std::string_view type_name = "item_added";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("n", &item_added::n),
+                 decider::field("a", &item_added::a),
+                 decider::field("b", &item_added::b)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {a, b}; }
 };
 using item_event = std::variant<item_added>;

@@ -8,12 +8,14 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
+#include "decider/store/fields.hpp"
 
 namespace course_workload {
 
@@ -21,12 +23,17 @@ struct course_defined {
   std::string course;
   int capacity = 0;
   static constexpr std::string_view type_name = "course_defined";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("course", &course_defined::course),
+                 decider::field("capacity", &course_defined::capacity)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {"course:" + course}; }
 };
 struct subscribed {
   std::string student;
   std::string course;
   static constexpr std::string_view type_name = "subscribed";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("student", &subscribed::student), decider::field("course", &subscribed::course)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {"student:" + student, "course:" + course}; }
 };
 using event = std::variant<course_defined, subscribed>;

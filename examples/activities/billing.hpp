@@ -20,6 +20,7 @@
 #include "activities/user.hpp"  // the domain's refusals, shared with the User decider
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/visit.hpp"
 
 namespace billing {
@@ -35,6 +36,10 @@ struct activity_started {
   std::string activity;
   std::string description;
   static constexpr std::string_view type_name = "activity_started";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("user", &activity_started::user),
+                 decider::field("activity", &activity_started::activity),
+                 decider::field("description", &activity_started::description)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity)};
   }
@@ -44,6 +49,10 @@ struct activity_edited {
   std::string activity;
   std::string description;
   static constexpr std::string_view type_name = "activity_edited";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("user", &activity_edited::user),
+                 decider::field("activity", &activity_edited::activity),
+                 decider::field("description", &activity_edited::description)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity)};
   }
@@ -53,6 +62,10 @@ struct activity_completed {
   std::string activity;
   day on;
   static constexpr std::string_view type_name = "activity_completed";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("user", &activity_completed::user),
+                 decider::field("activity", &activity_completed::activity),
+                 decider::field("on", &activity_completed::on)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity), decider::make_tag("day", on)};
   }
@@ -64,6 +77,11 @@ struct activity_batched {
   std::string batch;
   version_number version = 0;
   static constexpr std::string_view type_name = "activity_batched";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("user", &activity_batched::user),
+                 decider::field("activity", &activity_batched::activity),
+                 decider::field("batch", &activity_batched::batch),
+                 decider::field("version", &activity_batched::version)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity),
             decider::make_tag("batch", batch)};

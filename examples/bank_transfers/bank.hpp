@@ -15,6 +15,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <thread>
 #include <type_traits>
 #include <variant>
@@ -22,6 +23,7 @@
 
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/store/memory.hpp"
 
 namespace transfers {
@@ -32,6 +34,8 @@ struct opened {
   std::string account;
   std::int64_t cents = 0;  // the opening deposit
   static constexpr std::string_view type_name = "account_opened";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("account", &opened::account), decider::field("cents", &opened::cents)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
 struct withdrawn {
@@ -39,6 +43,10 @@ struct withdrawn {
   std::int64_t cents = 0;
   std::string reference;
   static constexpr std::string_view type_name = "money_withdrawn";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("account", &withdrawn::account),
+                 decider::field("cents", &withdrawn::cents),
+                 decider::field("reference", &withdrawn::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
 struct deposited {
@@ -46,6 +54,10 @@ struct deposited {
   std::int64_t cents = 0;
   std::string reference;
   static constexpr std::string_view type_name = "money_deposited";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("account", &deposited::account),
+                 decider::field("cents", &deposited::cents),
+                 decider::field("reference", &deposited::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
 struct reserved {
@@ -53,6 +65,10 @@ struct reserved {
   std::int64_t cents = 0;
   std::string reference;
   static constexpr std::string_view type_name = "money_reserved";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("account", &reserved::account),
+                 decider::field("cents", &reserved::cents),
+                 decider::field("reference", &reserved::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
 struct reservation_released {
@@ -60,6 +76,10 @@ struct reservation_released {
   std::int64_t cents = 0;
   std::string reference;
   static constexpr std::string_view type_name = "reservation_released";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("account", &reservation_released::account),
+                 decider::field("cents", &reservation_released::cents),
+                 decider::field("reference", &reservation_released::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
 // The DCB design's one event: both sides at once, tagged with both accounts, so both boundaries see it.
@@ -69,6 +89,11 @@ struct transferred {
   std::int64_t cents = 0;
   std::string reference;
   static constexpr std::string_view type_name = "money_transferred";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("from", &transferred::from),
+                 decider::field("to", &transferred::to),
+                 decider::field("cents", &transferred::cents),
+                 decider::field("reference", &transferred::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("account", from), decider::make_tag("account", to)};
   }
@@ -142,8 +167,8 @@ class boundaries {
 };
 
 // One account's decision, on its own boundary (the aggregate of the lock-based designs).
-template <class Decide>
-auto on_account(store& s, boundaries<decltype(account_model(""))>& models, const std::string& account, Decide decide) {
+template <class Store, class Decide>
+auto on_account(Store& s, boundaries<decltype(account_model(""))>& models, const std::string& account, Decide decide) {
   return decider::execute(s, models.get(account, [&] { return account_model(account); }),
                           [&](const auto& state) { return decide(std::get<0>(state)); });
 }
@@ -173,7 +198,8 @@ struct two_locks {
   account_locks<std::timed_mutex> locks;
   boundaries<decltype(account_model(""))> accounts;
 
-  result transfer(store& s, const std::string& from, const std::string& to, std::int64_t cents,
+  template <class Store>
+  result transfer(Store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
     std::unique_lock payee(locks[to], timeout);
     if (!payee.owns_lock()) return result::failed;
@@ -202,7 +228,8 @@ struct reservation {
   account_locks<std::mutex> locks;
   boundaries<decltype(account_model(""))> accounts;
 
-  result transfer(store& s, const std::string& from, const std::string& to, std::int64_t cents,
+  template <class Store>
+  result transfer(Store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
     {
       std::lock_guard payer(locks[from]);
@@ -240,7 +267,8 @@ struct dcb {
                                  .max_backoff = std::chrono::microseconds{200}};
   boundaries<decltype(transfer_model("", ""))> pairs;
 
-  result transfer(store& s, const std::string& from, const std::string& to, std::int64_t cents,
+  template <class Store>
+  result transfer(Store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
     const auto& model = pairs.get(from + " to " + to, [&] { return transfer_model(from, to); });
     const auto r = decider::execute(
@@ -316,9 +344,10 @@ struct report {
 
 // Opens accounts "a" and "b" with `opening` cents each, then runs `transfers` transfers of 1 to 40 cents in random
 // directions from `concurrency` threads started together, and replays the log.
-template <class Design>
-report run(Design& design, std::uint64_t transfers, std::uint64_t concurrency, std::int64_t opening = 1'000) {
-  store s;
+// On the store given (empty), or on a memory store.
+template <class Store, class Design>
+report run_on(Store& s, Design& design, std::uint64_t transfers, std::uint64_t concurrency,
+              std::int64_t opening = 1'000) {
   (void)s.append({{opened{"a", opening}}, {opened{"b", opening}}});
   std::atomic<std::uint64_t> counts[4] = {};
   std::latch start(static_cast<std::ptrdiff_t>(concurrency) + 1);
@@ -350,6 +379,11 @@ report run(Design& design, std::uint64_t transfers, std::uint64_t concurrency, s
   r.violations = violations(*log);
   r.seconds = seconds;
   return r;
+}
+template <class Design>
+report run(Design& design, std::uint64_t transfers, std::uint64_t concurrency, std::int64_t opening = 1'000) {
+  store s;
+  return run_on(s, design, transfers, concurrency, opening);
 }
 
 }  // namespace transfers

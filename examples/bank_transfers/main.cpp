@@ -7,12 +7,15 @@
 #include <string>
 
 #include "bank_transfers/bank.hpp"
+#include "common/store_choice.hpp"
 
 namespace {
 
 template <class Design>
 bool row(const char* name, Design&& design, std::uint64_t transfers, std::uint64_t concurrency, bool must_decide_all) {
-  const auto r = transfers::run(design, transfers, concurrency);
+  const auto r = examples::on_chosen_store<transfers::event>(
+      "transfers", transfers::report{.transfers = transfers, .violations = 1},
+      [&](auto& store) { return transfers::run_on(store, design, transfers, concurrency); });
   const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
   std::printf("%-12s %9llu %11llu %9llu %7llu %6llu %9llu %10llu %12.0f\n", name, u(transfers), u(concurrency),
               u(r.succeeded), u(r.refused), u(r.failed), u(r.deadlocks), u(r.violations), r.per_second());

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "common/report.hpp"
+#include "common/store_choice.hpp"
 #include "decider/fold.hpp"
-#include "decider/store/memory.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "memberships/member.hpp"
@@ -72,12 +72,14 @@ bool memberships_on_the_store() {
   int exactly_one = 0;
   int others_open = 0;
   for (int round = 0; round < 20; ++round) {
-    decider::memory_store<memberships_on_store::event> store;
-    const auto r = memberships_on_store::race(store, "123", 2020, 8);
-    exactly_one += r.added == 1 && r.refused == 7 && r.other == 0 && store.head() == 1 ? 1 : 0;
-    const bool next_year = memberships_on_store::add_membership(store, "123", 2021, "later").has_value();
-    const bool other_member = memberships_on_store::add_membership(store, "456", 2020, "other").has_value();
-    others_open += next_year && other_member ? 1 : 0;
+    examples::on_chosen_store<memberships_on_store::event>("memberships", false, [&](auto& store) {
+      const auto r = memberships_on_store::race(store, "123", 2020, 8);
+      exactly_one += r.added == 1 && r.refused == 7 && r.other == 0 && store.head() == 1 ? 1 : 0;
+      const bool next_year = memberships_on_store::add_membership(store, "123", 2021, "later").has_value();
+      const bool other_member = memberships_on_store::add_membership(store, "456", 2020, "other").has_value();
+      others_open += next_year && other_member ? 1 : 0;
+      return true;
+    });
   }
   std::cout << "  rounds with exactly one membership and seven refusals: " << exactly_one << " of 20\n"
             << "  rounds where 2021 and another member were still accepted: " << others_open << " of 20\n";

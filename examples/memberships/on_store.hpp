@@ -7,12 +7,14 @@
 #include <latch>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <thread>
 #include <variant>
 #include <vector>
 
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
+#include "decider/store/fields.hpp"
 
 namespace memberships_on_store {
 
@@ -21,6 +23,10 @@ struct membership_added {
   int year = 0;
   std::string membership_id;  // "<member>@<unique>": stable whatever the rule
   static constexpr std::string_view type_name = "membership_added";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("member", &membership_added::member),
+                 decider::field("year", &membership_added::year),
+                 decider::field("membership_id", &membership_added::membership_id)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("member", member), decider::make_tag("year", std::to_string(year))};
   }

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/report.hpp"
+#include "common/store_choice.hpp"
 #include "decider/fold.hpp"
-#include "decider/store/memory.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "student_course/course.hpp"
@@ -87,7 +87,7 @@ bool check(const std::string& sentence, Invariant invariant) {
 // are defined, with 3 seats each. Every attempt is one DCB decision over the course's and the student's events.
 // Then the log is replayed and every broken rule counted.
 bool subscriptions_on_the_store() {
-  decider::memory_store<subscriptions::event> store;
+  return examples::on_chosen_store<subscriptions::event>("courses", false, [](auto& store) {
   for (int c = 0; c < 9; ++c) {
     (void)store.append({{subscriptions::course_defined{"c" + std::to_string(c), 3}}});
   }
@@ -99,6 +99,7 @@ bool subscriptions_on_the_store() {
   const int broken = subscriptions::violations(*log);
   std::cout << "  replaying the log (" << log->size() << " events): " << broken << " violations\n";
   return r.lost == 0 && broken == 0 && r.accepted + r.refused == 400;
+  });
 }
 // [/docs:on-store]
 

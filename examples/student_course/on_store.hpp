@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
 #include "decider/store/event.hpp"
+#include "decider/store/fields.hpp"
 
 namespace subscriptions {
 
@@ -25,6 +27,9 @@ struct course_defined {
   std::string course;
   int capacity = 0;
   static constexpr std::string_view type_name = "course_defined";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("course", &course_defined::course),
+                 decider::field("capacity", &course_defined::capacity)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course)}; }
   friend bool operator==(const course_defined&, const course_defined&) = default;
 };
@@ -34,6 +39,9 @@ struct student_subscribed {
   std::string student;
   std::string course;
   static constexpr std::string_view type_name = "student_subscribed";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("student", &student_subscribed::student),
+                 decider::field("course", &student_subscribed::course)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("student", student), decider::make_tag("course", course)};
   }

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "common/report.hpp"
+#include "common/store_choice.hpp"
 #include "decider/fold.hpp"
 #include "decider/orchestrate.hpp"
-#include "decider/store/memory.hpp"
 #include "decider/testing/print.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "transactions/accounts.hpp"
@@ -169,8 +169,11 @@ int main() {
   }
 
   std::cout << "\nOn the event store, a subscription keeps the Accounts read model current while 4 writers post:\n";
-  decider::memory_store<transactions::event> store;
-  const auto run = transactions_on_store::post_while_subscribed(store, 4, 250, 7, 30);
+  transactions_on_store::subscription_run unopened;
+  unopened.writers_failed = true;
+  const auto run = examples::on_chosen_store<transactions::event>(
+      "transactions", unopened,
+      [](auto& store) { return transactions_on_store::post_while_subscribed(store, 4, 250, 7, 30); });
   std::cout << "  " << run.head << " postings; " << run.checkpoints << " checkpoints checked ("
             << run.checked_while_writing << " while the writers were posting), the last at position "
             << run.read_model.checkpoint << '\n';

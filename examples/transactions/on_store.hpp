@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <thread>
 #include <type_traits>
@@ -16,6 +17,7 @@
 
 #include "decider/fold.hpp"
 #include "decider/make.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/store/subscription.hpp"
 #include "decider/visit.hpp"
 #include "transactions/transaction.hpp"
@@ -31,6 +33,17 @@ template <>
 struct decider::event_traits<transactions::account_credited> {
   static constexpr std::string_view type_name = "account_credited";
   static std::vector<tag> tags(const transactions::account_credited& e) { return {make_tag("account", e.account)}; }
+};
+// Their fields, for the durable stores' JSON codec, declared the same way.
+template <>
+struct decider::json_traits<transactions::account_debited> {
+  static constexpr auto fields = std::tuple{field("account", &transactions::account_debited::account),
+                                            field("amount", &transactions::account_debited::amount)};
+};
+template <>
+struct decider::json_traits<transactions::account_credited> {
+  static constexpr auto fields = std::tuple{field("account", &transactions::account_credited::account),
+                                            field("amount", &transactions::account_credited::amount)};
 };
 // [/docs:traits]
 

@@ -21,24 +21,9 @@
 #include "decider/detail/type_list.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/event.hpp"
+#include "decider/store/fields.hpp"
 
 namespace decider {
-
-// One field of an event: its name in the JSON object and the member it is read into and written from.
-template <class Class, class Member>
-struct json_field {
-  std::string_view name;
-  Member Class::*member;
-};
-template <class Class, class Member>
-[[nodiscard]] constexpr json_field<Class, Member> field(std::string_view name, Member Class::*member) {
-  return {name, member};
-}
-
-// Specialize for event types you cannot add a `json_fields` member to: `static constexpr auto fields =
-// std::tuple{...}`.
-template <class E>
-struct json_traits;
 
 namespace detail {
 template <class E>

@@ -49,6 +49,7 @@ struct postgres_options {
   std::chrono::milliseconds lock_timeout{30'000};   // an append waits at most this for another writer's lock
   std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
   std::size_t max_group = 256;                         // appends committed in one transaction, at most
+  std::size_t max_readers = 8;                         // reader connections, at most (the writer has its own)
   on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
 };
 
@@ -197,6 +198,8 @@ class connection {
       }
       return unexpected<std::string>("cannot connect to PostgreSQL: " + why);
     }
+    // Server notices (a DROP ... CASCADE listing what it dropped) are not the caller's output.
+    PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
     return std::unique_ptr<connection>(new connection(std::move(c)));
   }
 
@@ -628,10 +631,12 @@ class postgres_store {
   }
 
  private:
+  // At most `limit` reader connections: a server accepts only so many (max_connections), and more than a few per
+  // core only queue inside it. Readers past the limit wait for a connection to come back.
   class reader_pool {
    public:
-    reader_pool(std::string conninfo, std::chrono::seconds timeout)
-        : conninfo_(std::move(conninfo)), timeout_(timeout) {}
+    reader_pool(std::string conninfo, std::chrono::seconds timeout, std::size_t limit)
+        : conninfo_(std::move(conninfo)), timeout_(timeout), limit_(std::max<std::size_t>(limit, 1)) {}
     struct returner {
       reader_pool* pool;
       void operator()(connection* c) const { pool->release(c); }
@@ -639,30 +644,49 @@ class postgres_store {
     using lease = std::unique_ptr<connection, returner>;
     expected<lease, store_unavailable> acquire() {
       {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        returned_.wait(lock, [&] { return !free_.empty() || open_ < limit_; });
         if (!free_.empty()) {
           connection* c = free_.back().release();
           free_.pop_back();
           return lease(c, returner{this});
         }
+        ++open_;
       }
       auto opened = connection::open(conninfo_, timeout_);
       if (!opened.has_value()) {
+        forget();
         return unexpected<store_unavailable>(store_unavailable{opened.error()});
       }
       return lease(opened->release(), returner{this});
     }
     // A broken connection is closed instead of returned.
-    void discard(lease l) { delete l.release(); }
+    void discard(lease l) {
+      delete l.release();
+      forget();
+    }
 
    private:
     void release(connection* c) {
-      std::lock_guard lock(mutex_);
-      free_.emplace_back(c);
+      {
+        std::lock_guard lock(mutex_);
+        free_.emplace_back(c);
+      }
+      returned_.notify_one();
+    }
+    void forget() {
+      {
+        std::lock_guard lock(mutex_);
+        --open_;
+      }
+      returned_.notify_one();
     }
     std::string conninfo_;
     std::chrono::seconds timeout_;
+    std::size_t limit_;
     std::mutex mutex_;
+    std::condition_variable returned_;
+    std::size_t open_ = 0;
     std::vector<std::unique_ptr<connection>> free_;
   };
 
@@ -673,7 +697,7 @@ class postgres_store {
         channel_("decider_" + options_.schema),
         codec_(std::move(codec)),
         writer_(std::move(writer)),
-        readers_(conninfo_, options_.connect_timeout),
+        readers_(conninfo_, options_.connect_timeout, options_.max_readers),
         queue_(options_.max_group) {}
 
   static bool plain_identifier(const std::string& name) {
@@ -826,18 +850,18 @@ class postgres_store {
     // Text PostgreSQL cannot hold is refused here, before it could fail a whole group's transaction.
     for (std::size_t i = 0; i < encoded->size(); ++i) {
       const auto& e = (*encoded)[i];
-      const auto refuse = [&](const std::string& what) {
+      const auto not_storable = [&](const std::string& what) {
         return unexpected<append_error>(invalid_append{"event " + std::to_string(i + 1) + " of the batch has " + what +
                                                        " that is not UTF-8 or holds a NUL byte, which PostgreSQL "
                                                        "text cannot store"});
       };
-      if (!detail::pg::storable_text(e.record.type)) return refuse("a type name");
+      if (!detail::pg::storable_text(e.record.type)) return not_storable("a type name");
       for (const auto& t : e.tags) {
-        if (!detail::pg::storable_text(t)) return refuse("a tag");
+        if (!detail::pg::storable_text(t)) return not_storable("a tag");
       }
       if (!detail::pg::storable_text(e.metadata.event_id) || !detail::pg::storable_text(e.metadata.correlation_id) ||
           !detail::pg::storable_text(e.metadata.causation_id)) {
-        return refuse("metadata");
+        return not_storable("metadata");
       }
     }
     detail::queued_append mine{std::move(*encoded), condition, after, std::nullopt};

@@ -198,12 +198,16 @@ class select_builder {
       types_in(q.items.front(), "e");
       sql += std::string(" ORDER BY e.position") + order;
     } else {
-      sql = std::string("SELECT ") + what + " FROM events e WHERE e.position IN (";
+      // SQLite compounds at most 500 SELECTs: many items are several IN lists, OR'ed. The window's bounds are
+      // two parameters, shared by every item.
+      lo_ = param(lo);
+      hi_ = param(hi);
+      sql = std::string("SELECT ") + what + " FROM events e WHERE e.position BETWEEN " + lo_ + " AND " + hi_ + " AND (";
       for (std::size_t i = 0; i < q.items.size(); ++i) {
-        sql += i == 0 ? "" : " UNION ";
-        item_positions(q.items[i], lo, hi);
+        sql += i == 0 ? "e.position IN (" : (i % 400 == 0 ? ") OR e.position IN (" : " UNION ");
+        item_positions(q.items[i]);
       }
-      sql += ") ORDER BY e.position";
+      sql += ")) ORDER BY e.position";
       sql += order;
     }
     sql += " LIMIT " + param(limit);
@@ -215,6 +219,8 @@ class select_builder {
  private:
   query q_;
   std::string other_tags_;
+  std::string lo_;
+  std::string hi_;
   std::string param(parameter p) {
     parameters.push_back(p);
     return "?" + std::to_string(parameters.size());
@@ -248,9 +254,9 @@ class select_builder {
     }
     sql += ")";
   }
-  void item_positions(const query_item& item, std::int64_t lo, std::int64_t hi) {
+  void item_positions(const query_item& item) {
     if (item.tags.empty()) {
-      sql += "SELECT x.position FROM events x WHERE x.position BETWEEN " + param(lo) + " AND " + param(hi);
+      sql += "SELECT x.position FROM events x WHERE x.position BETWEEN " + lo_ + " AND " + hi_;
       types_in(item, "x");
       return;
     }
@@ -260,9 +266,10 @@ class select_builder {
       sql += " JOIN events x ON x.position = t0.position";
       types_in(item, "x");
     }
-    sql += " WHERE t0.tag = " + param(std::string_view(item.tags.front())) + " AND t0.position BETWEEN " +
-           param(lo) + " AND " + param(hi) + other_tags_;
+    sql += " WHERE t0.tag = " + param(std::string_view(item.tags.front())) + " AND t0.position BETWEEN " + lo_ +
+           " AND " + hi_ + other_tags_;
   }
+
 };
 
 }  // namespace detail::sqlite
