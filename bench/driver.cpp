@@ -2,6 +2,12 @@
 // one command away and a script can plot it. `violations` counts broken invariants found by checking the final
 // state (a replay of the store), so a fast wrong answer shows.
 //   decider-bench --workload course --store memory --n 100000 --concurrency 4
+//   decider-bench --workload append --store sqlite --sqlite /var/tmp/bench.db --n 20000 --concurrency 4
+//   decider-bench --workload raw-insert --store postgres --pg "host=/tmp/pg dbname=postgres" --n 20000 --concurrency 16
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -26,7 +32,10 @@
 #include "decider/combine.hpp"
 #include "decider/fold.hpp"
 #include "decider/store/fields.hpp"
+#include "decider/store/json_codec.hpp"
 #include "decider/store/memory.hpp"
+#include "decider/store/postgres.hpp"
+#include "decider/store/sqlite.hpp"
 #include "memberships/on_store.hpp"
 #include "workloads/course.hpp"
 #include "workloads/fold.hpp"
@@ -40,6 +49,10 @@ struct options {
   std::string store = "memory";
   std::uint64_t n = 0;
   std::uint64_t concurrency = 1;
+  std::string sqlite;                 // --sqlite PATH: the file (made fresh; default under the temporary directory)
+  std::string sync = "full";          // --sync full|normal: SQLite's durability
+  std::string pg;                     // --pg CONNINFO: the server (a fresh schema per run, dropped after)
+  std::uint64_t group_wait_us = 400;  // --group-wait US: how long a durable store's commit waits for more appends
 };
 
 struct outcome {
@@ -71,6 +84,67 @@ double on_threads(std::uint64_t n, std::uint64_t concurrency, Body body) {
 }
 
 double seconds_since(clock::time_point began) { return std::chrono::duration<double>(clock::now() - began).count(); }
+
+std::string sqlite_path(const options& o) {
+  return o.sqlite.empty() ? "/tmp/decider-bench-" + std::to_string(::getpid()) + ".db" : o.sqlite;
+}
+void remove_sqlite(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::remove((path + suffix).c_str());
+  }
+}
+std::string bench_schema() { return "bench_" + std::to_string(::getpid()); }
+
+// Group commit at work on a durable store: how many transactions served how many appends.
+template <class Store>
+void add_commit_counts(const Store& store, outcome& out) {
+  if constexpr (requires { store.commits_and_appends(); }) {
+    const auto [commits, appends] = store.commits_and_appends();
+    out.extra.emplace_back("commits", commits);
+    out.extra.emplace_back("appends_committed", appends);
+  }
+  if constexpr (requires { store.one_round_trip_commits(); }) {
+    out.extra.emplace_back("one_round_trip_commits", store.one_round_trip_commits());
+  }
+}
+
+// Runs body(store) on a fresh store of the kind --store names, holding `Event`s (durable stores through
+// decider::json_codec), and removes the store afterwards.
+template <class Event, class Body>
+outcome on_store(const options& o, Body body) {
+  if (o.store == "sqlite") {
+    const auto path = sqlite_path(o);
+    remove_sqlite(path);
+    outcome out;
+    {
+      auto store = decider::sqlite_store<decider::json_codec<Event>>::open(
+          path, {.durability = o.sync == "normal" ? decider::sqlite_durability::normal : decider::sqlite_durability::full,
+                 .group_wait = std::chrono::microseconds(o.group_wait_us)});
+      if (!store.has_value()) {
+        std::cerr << "decider-bench: " << store.error().message << '\n';
+        std::exit(2);
+      }
+      out = body(**store);
+      add_commit_counts(**store, out);
+    }
+    remove_sqlite(path);
+    return out;
+  }
+  if (o.store == "postgres") {
+    auto store = decider::postgres_store<decider::json_codec<Event>>::open(
+        o.pg, {.schema = bench_schema(), .group_wait = std::chrono::microseconds(o.group_wait_us)});
+    if (!store.has_value()) {
+      std::cerr << "decider-bench: " << store.error().message << '\n';
+      std::exit(2);
+    }
+    auto out = body(**store);
+    add_commit_counts(**store, out);
+    static_cast<void>((*store)->drop_schema());
+    return out;
+  }
+  decider::memory_store<Event> store;
+  return body(store);
+}
 
 // fold-combined / fold-handwritten: replay n events through combine(stock, ledger), or the hand-written loop.
 outcome fold(const options& o, bool combined) {
@@ -112,7 +186,7 @@ struct item_added {
 using item_event = std::variant<item_added>;
 
 outcome append(const options& o) {
-  decider::memory_store<item_event> store;
+  return on_store<item_event>(o, [&](auto& store) {
   struct accepted {
     decider::position at;
     decider::position after;
@@ -148,12 +222,13 @@ outcome append(const options& o) {
   }
   out.violations += store.head() == out.succeeded ? 0 : 1;
   return out;
+  });
 }
 
 // read-tag: a store of n events, 100 of which carry the tag "target" (spread evenly); 20,000 reads of that tag
 // from `concurrency` threads. ops_per_s is reads per second.
 outcome read_tag(const options& o) {
-  decider::memory_store<item_event> store;
+  return on_store<item_event>(o, [&](auto& store) {
   const std::uint64_t every = std::max<std::uint64_t>(o.n / 100, 1);
   std::vector<decider::event_to_append<item_event>> batch;
   for (std::uint64_t i = 0; i < o.n; ++i) {
@@ -173,14 +248,15 @@ outcome read_tag(const options& o) {
       wrong += r && r->size() == std::min<std::uint64_t>(100, o.n) ? 0 : 1;
     }
   });
-  return {seconds, reads, reads - wrong.load(), 0, wrong.load()};
+  return outcome{seconds, reads, reads - wrong.load(), 0, wrong.load()};
+  });
 }
 
 // course: n subscription decisions (seed 002) from `concurrency` threads, over n / 20 courses of capacity 30 and
 // n / 4 students picked at random: contention on courses, most accepted, some refused for the 5-course limit.
 outcome course(const options& o) {
   using namespace course_workload;
-  decider::memory_store<course_workload::event> store;
+  return on_store<course_workload::event>(o, [&](auto& store) {
   const std::uint64_t courses = std::max<std::uint64_t>(o.n / 20, 1);
   for (std::uint64_t c = 0; c < courses; ++c) {
     (void)store.append({{course_defined{"c" + std::to_string(c), 30}}});
@@ -212,12 +288,13 @@ outcome course(const options& o) {
   outcome out{seconds, o.n, accepted.load(), lost.load(), violations(*log)};
   out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
   return out;
+  });
 }
 
 // billing: seed 000, one batch over n completed activities of n / 2 users: the time to build and append it.
 outcome billing(const options& o) {
   using namespace std::chrono_literals;
-  decider::memory_store<billing::event> store;
+  return on_store<billing::event>(o, [&](auto& store) {
   const std::uint64_t users = std::max<std::uint64_t>(o.n / 2, 1);
   std::vector<decider::event_to_append<billing::event>> batch;
   for (std::uint64_t i = 0; i < o.n; ++i) {
@@ -239,13 +316,14 @@ outcome billing(const options& o) {
   outcome out{seconds, o.n, count, o.n - count, billing::violations(*log).size() + (count == o.n ? 0 : 1)};
   out.extra = {{"users", users}, {"attempts", taken ? taken->attempts : 0}};
   return out;
+  });
 }
 
 // membership: seed 003, n attempts from `concurrency` threads to add a membership for one of n / 8 members in 2026
 // (about 8 attempts per member and year): exactly one may succeed for each; the replay counts any second one.
 outcome membership(const options& o) {
   using namespace memberships_on_store;
-  decider::memory_store<memberships_on_store::event> store;
+  return on_store<memberships_on_store::event>(o, [&](auto& store) {
   const std::uint64_t members = std::max<std::uint64_t>(o.n / 8, 1);
   std::atomic<std::uint64_t> added{0};
   std::atomic<std::uint64_t> refused{0};
@@ -273,18 +351,26 @@ outcome membership(const options& o) {
   outcome out{seconds, o.n, added.load(), lost.load(), twice};
   out.extra = {{"refused", refused.load()}};
   return out;
+  });
 }
 
 // transfer-dcb / transfer-reservation / transfer-two-locks: seed 004, n transfers between 2 accounts from
 // `concurrency` threads (examples/bank_transfers). failed: timed out or lost to the retry bound.
 template <class Design>
 outcome transfer(const options& o) {
-  Design design;
-  const auto r = transfers::run(design, o.n, o.concurrency, static_cast<std::int64_t>(o.n) * 20);
-  outcome out{r.seconds, o.n, r.succeeded, r.failed, r.violations};
-  out.extra = {{"refused", r.refused}, {"deadlocks", r.deadlocks}};
-  return out;
+  return on_store<transfers::event>(o, [&](auto& store) {
+    Design design;
+    const auto r = transfers::run_on(store, design, o.n, o.concurrency, static_cast<std::int64_t>(o.n) * 20);
+    outcome out{r.seconds, o.n, r.succeeded, r.failed, r.violations};
+    out.extra = {{"refused", r.refused}, {"deadlocks", r.deadlocks}};
+    return out;
+  });
 }
+
+// raw-insert: the baseline of the durable stores' bars. n plain insert transactions from `concurrency` threads,
+// each of one event row and one tag row (tables shaped like the store's), no condition, no group commit: each
+// thread has its own connection and commits each transaction alone.
+outcome raw_insert(const options& o);
 
 using workload = std::function<outcome(const options&)>;
 
@@ -300,14 +386,151 @@ const std::map<std::string, workload>& workloads() {
       {"transfer-dcb", transfer<transfers::dcb>},
       {"transfer-reservation", transfer<transfers::reservation>},
       {"transfer-two-locks", transfer<transfers::two_locks>},
+      {"raw-insert", raw_insert},
   };
   return all;
 }
 
+outcome raw_insert_sqlite(const options& o) {
+  const auto path = sqlite_path(o);
+  remove_sqlite(path);
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    const int made = sqlite3_exec(db,
+                                  "PRAGMA journal_mode=WAL;"
+                                  "CREATE TABLE raw_events(position INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                                  "  payload BLOB NOT NULL, tags BLOB NOT NULL);"
+                                  "CREATE TABLE raw_event_tags(tag TEXT NOT NULL, position INTEGER NOT NULL,"
+                                  "  PRIMARY KEY (tag, position)) WITHOUT ROWID;",
+                                  nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    if (made != SQLITE_OK) {
+      std::cerr << "decider-bench: cannot make the raw tables in " << path << '\n';
+      std::exit(2);
+    }
+  }
+  std::atomic<std::uint64_t> failed{0};
+  const char* sync = o.sync == "normal" ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL";
+  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_busy_timeout(db, 10'000);
+    sqlite3_exec(db, sync, nullptr, nullptr, nullptr);
+    sqlite3_stmt* event = nullptr;
+    sqlite3_stmt* tag = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO raw_events(type, payload, tags) VALUES ('item_added', ?1, ?2)", -1, &event,
+                       nullptr);
+    sqlite3_prepare_v2(db, "INSERT INTO raw_event_tags(tag, position) VALUES (?1, ?2)", -1, &tag, nullptr);
+    std::mt19937_64 random(t + 1);
+    for (std::uint64_t i = 0; i < share; ++i) {
+      const auto a = "a:" + std::to_string(random() % 1000);
+      const auto payload = R"({"n":)" + std::to_string(i) + R"(,"a":")" + a + R"(","b":"b:1"})";
+      const auto tags = std::to_string(a.size()) + ":" + a;
+      bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+      sqlite3_bind_blob(event, 1, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(event, 2, tags.data(), static_cast<int>(tags.size()), SQLITE_STATIC);
+      ok = ok && sqlite3_step(event) == SQLITE_DONE;
+      sqlite3_reset(event);
+      sqlite3_bind_text(tag, 1, a.data(), static_cast<int>(a.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(tag, 2, sqlite3_last_insert_rowid(db));
+      ok = ok && sqlite3_step(tag) == SQLITE_DONE;
+      sqlite3_reset(tag);
+      ok = ok && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+      if (!ok) {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        ++failed;
+      }
+    }
+    sqlite3_finalize(event);
+    sqlite3_finalize(tag);
+    sqlite3_close(db);
+  });
+  std::uint64_t rows = 0;
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* count = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM raw_events", -1, &count, nullptr);
+    if (sqlite3_step(count) == SQLITE_ROW) rows = static_cast<std::uint64_t>(sqlite3_column_int64(count, 0));
+    sqlite3_finalize(count);
+    sqlite3_close(db);
+  }
+  remove_sqlite(path);
+  const std::uint64_t succeeded = o.n - failed.load();
+  return {seconds, o.n, succeeded, failed.load(), rows == succeeded ? 0U : 1U};
+}
+
+outcome raw_insert_postgres(const options& o) {
+  const std::string schema = "\"bench_raw_" + std::to_string(::getpid()) + "\"";
+  const auto run = [&](PGconn* c, const std::string& sql) {
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    return ok;
+  };
+  PGconn* admin = PQconnectdb(o.pg.c_str());
+  PQsetNoticeProcessor(admin, [](void*, const char*) {}, nullptr);
+  if (PQstatus(admin) != CONNECTION_OK ||
+      !run(admin, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema + ";" +
+                      "CREATE TABLE " + schema + ".raw_events (position bigserial PRIMARY KEY, type text NOT NULL," +
+                      " payload bytea NOT NULL, tags bytea NOT NULL);" + "CREATE TABLE " + schema +
+                      ".raw_event_tags (tag text NOT NULL, position bigint NOT NULL, PRIMARY KEY (tag, position));")) {
+    std::cerr << "decider-bench: cannot make the raw tables: " << PQerrorMessage(admin) << '\n';
+    std::exit(2);
+  }
+  std::atomic<std::uint64_t> failed{0};
+  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+    PGconn* c = PQconnectdb(o.pg.c_str());
+    bool ready = PQstatus(c) == CONNECTION_OK;
+    for (const auto& [name, sql] :
+         {std::pair<const char*, std::string>{"event", "INSERT INTO " + schema +
+                                                           ".raw_events (type, payload, tags) VALUES ('item_added', "
+                                                           "$1::bytea, $2::bytea) RETURNING position"},
+          {"tag", "INSERT INTO " + schema + ".raw_event_tags (tag, position) VALUES ($1, $2::int8)"}}) {
+      PGresult* r = PQprepare(c, name, sql.c_str(), 0, nullptr);
+      ready = ready && PQresultStatus(r) == PGRES_COMMAND_OK;
+      PQclear(r);
+    }
+    std::mt19937_64 random(t + 1);
+    for (std::uint64_t i = 0; i < share; ++i) {
+      const auto a = "a:" + std::to_string(random() % 1000);
+      const auto payload = R"({"n":)" + std::to_string(i) + R"(,"a":")" + a + R"(","b":"b:1"})";
+      const auto tags = std::to_string(a.size()) + ":" + a;
+      bool ok = ready && run(c, "BEGIN");
+      const char* event_values[] = {payload.c_str(), tags.c_str()};
+      PGresult* inserted = PQexecPrepared(c, "event", 2, event_values, nullptr, nullptr, 0);
+      ok = ok && PQresultStatus(inserted) == PGRES_TUPLES_OK;
+      const std::string position = ok ? PQgetvalue(inserted, 0, 0) : "0";
+      PQclear(inserted);
+      const char* tag_values[] = {a.c_str(), position.c_str()};
+      PGresult* tagged = PQexecPrepared(c, "tag", 2, tag_values, nullptr, nullptr, 0);
+      ok = ok && PQresultStatus(tagged) == PGRES_COMMAND_OK;
+      PQclear(tagged);
+      ok = ok && run(c, "COMMIT");
+      if (!ok) {
+        run(c, "ROLLBACK");
+        ++failed;
+      }
+    }
+    PQfinish(c);
+  });
+  PGresult* count = PQexec(admin, ("SELECT count(*) FROM " + schema + ".raw_events").c_str());
+  const std::uint64_t rows = PQresultStatus(count) == PGRES_TUPLES_OK ? std::stoull(PQgetvalue(count, 0, 0)) : 0;
+  PQclear(count);
+  run(admin, "DROP SCHEMA " + schema + " CASCADE");
+  PQfinish(admin);
+  const std::uint64_t succeeded = o.n - failed.load();
+  return {seconds, o.n, succeeded, failed.load(), rows == succeeded ? 0U : 1U};
+}
+
+outcome raw_insert(const options& o) { return o.store == "sqlite" ? raw_insert_sqlite(o) : raw_insert_postgres(o); }
+
 std::string json(const options& o, const outcome& r) {
   std::ostringstream out;
   out.precision(6);
-  out << "{\"workload\":\"" << o.workload << "\",\"store\":\"" << o.store << "\",\"n\":" << o.n
+  const std::string store = o.store == "sqlite" ? "sqlite-" + o.sync : o.store;
+  out << "{\"workload\":\"" << o.workload << "\",\"store\":\"" << store << "\",\"n\":" << o.n
       << ",\"concurrency\":" << o.concurrency << ",\"seconds\":" << r.seconds
       << ",\"ops_per_s\":" << (r.seconds > 0 ? static_cast<double>(r.ops) / r.seconds : 0.0)
       << ",\"succeeded\":" << r.succeeded << ",\"failed\":" << r.failed << ",\"violations\":" << r.violations;
@@ -320,7 +543,9 @@ std::string json(const options& o, const outcome& r) {
 
 int usage(const std::string& problem) {
   std::cerr << "decider-bench: " << problem << "\n"
-            << "usage: decider-bench --workload W [--store memory] --n N [--concurrency C]\n  workloads:";
+            << "usage: decider-bench --workload W [--store memory|sqlite|postgres] --n N [--concurrency C]\n"
+            << "                     [--sqlite PATH] [--sync full|normal] [--pg CONNINFO] [--group-wait US]\n"
+            << "  workloads:";
   for (const auto& [name, run] : workloads()) {
     std::cerr << ' ' << name;
   }
@@ -346,6 +571,17 @@ int main(int argc, char** argv) {
       o.workload = value;
     } else if (flag == "--store") {
       o.store = value;
+    } else if (flag == "--sqlite") {
+      o.sqlite = value;
+    } else if (flag == "--sync") {
+      o.sync = value;
+      if (value != "full" && value != "normal") return usage("--sync takes full or normal");
+    } else if (flag == "--pg") {
+      o.pg = value;
+    } else if (flag == "--group-wait") {
+      const auto parsed = number(value);
+      if (!parsed) return usage("--group-wait takes microseconds, a whole number");
+      o.group_wait_us = *parsed;
     } else if (flag == "--n" || flag == "--concurrency") {
       const auto parsed = number(value);
       if (!parsed || *parsed == 0) return usage(flag + " takes a positive whole number, not \"" + value + "\"");
@@ -356,7 +592,11 @@ int main(int argc, char** argv) {
   }
   const auto found = workloads().find(o.workload);
   if (found == workloads().end()) return usage("unknown workload \"" + o.workload + "\"");
-  if (o.store != "memory") return usage("unknown store \"" + o.store + "\" (this build has: memory)");
+  if (o.store != "memory" && o.store != "sqlite" && o.store != "postgres") {
+    return usage("unknown store \"" + o.store + "\" (memory, sqlite or postgres)");
+  }
+  if (o.store == "postgres" && o.pg.empty()) return usage("--store postgres needs --pg CONNINFO");
+  if (o.workload == "raw-insert" && o.store == "memory") return usage("raw-insert needs --store sqlite or postgres");
   if (o.n == 0) return usage("--n is required");
   const auto result = found->second(o);
   std::cout << json(o, result) << std::endl;

@@ -119,7 +119,10 @@ struct queued_append {
 // own append has a result. No thread of its own: the writer is always one of the callers.
 class commit_queue {
  public:
-  explicit commit_queue(std::size_t max_group) : max_group_(max_group == 0 ? 1 : max_group) {}
+  // `gather`: how long a writer may wait for the callers it expects (as many as took part in the last commit) to
+  // queue their appends, so that a commit serves all of them; 0 commits whatever is queued at once.
+  explicit commit_queue(std::size_t max_group, std::chrono::microseconds gather = {})
+      : max_group_(max_group == 0 ? 1 : max_group), gather_(gather) {}
 
   // `commit(std::vector<queued_append*>&)` gives each append in the group its result; a caller returns only when
   // the writer is done with the whole group (committed or rolled back).
@@ -127,12 +130,17 @@ class commit_queue {
   void submit(queued_append& mine, Commit&& commit) {
     std::unique_lock lock(mutex_);
     queue_.push_back(&mine);
+    queued_.notify_one();
     while (!mine.done) {
       if (writing_) {
         done_.wait(lock);
         continue;
       }
       writing_ = true;
+      const std::size_t expected = std::min(max_group_, active_);
+      if (queue_.size() < expected && gather_.count() > 0) {
+        queued_.wait_for(lock, gather_, [&] { return queue_.size() >= expected; });
+      }
       const std::size_t n = std::min(queue_.size(), max_group_);
       std::vector<queued_append*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
@@ -144,6 +152,7 @@ class commit_queue {
       }
       ++groups_;
       appends_ += group.size();
+      active_ = group.size() + queue_.size();  // the callers appending now: the next commit waits for these
       writing_ = false;
       done_.notify_all();
     }
@@ -157,8 +166,11 @@ class commit_queue {
 
  private:
   std::size_t max_group_;
+  std::chrono::microseconds gather_;
   mutable std::mutex mutex_;
   std::condition_variable done_;
+  std::condition_variable queued_;
+  std::size_t active_ = 1;
   std::vector<queued_append*> queue_;
   bool writing_ = false;
   std::size_t groups_ = 0;

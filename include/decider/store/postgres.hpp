@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,7 @@ struct postgres_options {
   std::chrono::milliseconds lock_timeout{30'000};   // an append waits at most this for another writer's lock
   std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
   std::size_t max_group = 256;                         // appends committed in one transaction, at most
+  std::chrono::microseconds group_wait{400};           // a commit waits this long, at most, for the writers it expects
   std::size_t max_readers = 8;                         // reader connections, at most (the writer has its own)
   on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
 };
@@ -162,6 +164,50 @@ struct statement {
   params p;
 };
 
+// A PostgreSQL array in its text form, so that one prepared statement takes any number of rows (unnest).
+class array_literal {
+ public:
+  void text(std::string_view v) {
+    separate();
+    out_ += '"';
+    for (const char c : v) {
+      if (c == '"' || c == '\\') {
+        out_ += '\\';
+      }
+      out_ += c;
+    }
+    out_ += '"';
+  }
+  void null() {
+    separate();
+    out_ += "NULL";
+  }
+  void number(std::int64_t v) {
+    separate();
+    out_ += std::to_string(v);
+  }
+  // bytea in hex: "\\x..." (the backslash escaped for the array).
+  void bytes(std::string_view v) {
+    static constexpr char digits[] = "0123456789abcdef";
+    separate();
+    out_ += "\"\\\\x";
+    for (const char c : v) {
+      const auto b = static_cast<unsigned char>(c);
+      out_ += digits[b >> 4];
+      out_ += digits[b & 15];
+    }
+    out_ += '"';
+  }
+  [[nodiscard]] std::string done() && {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  void separate() { out_ += out_.size() > 1 ? "," : ""; }
+  std::string out_ = "{";
+};
+
 // Results come back in binary: integers in network byte order, text and bytea as their bytes.
 [[nodiscard]] inline std::int64_t int8_at(const PGresult* r, int row, int column) {
   const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, column));
@@ -256,19 +302,44 @@ class connection {
       error = this->error();
       return out;
     }
+    // Statements with parameters are prepared once per connection (in this same pipeline, the first time), so the
+    // server plans them once; the others (BEGIN, LOCK, COMMIT) go as they are.
+    std::vector<bool> preparing(statements.size(), false);
+    std::vector<std::string> made;
     bool sent = true;
-    for (const auto& s : statements) {
-      sent = sent && PQsendQueryParams(c_.get(), s.sql.c_str(), s.p.size(), nullptr, s.p.values(), s.p.lengths(),
-                                       s.p.formats(), 1) == 1;
+    for (std::size_t i = 0; sent && i < statements.size(); ++i) {
+      const auto& s = statements[i];
+      if (s.p.size() == 0) {
+        sent = PQsendQueryParams(c_.get(), s.sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1) == 1;
+        continue;
+      }
+      auto at = prepared_.find(s.sql);
+      if (at == prepared_.end()) {
+        at = prepared_.emplace(s.sql, "d" + std::to_string(++statements_)).first;
+        made.push_back(s.sql);
+        preparing[i] = true;
+        sent = PQsendPrepare(c_.get(), at->second.c_str(), s.sql.c_str(), s.p.size(), nullptr) == 1;
+      }
+      sent = sent && PQsendQueryPrepared(c_.get(), at->second.c_str(), s.p.size(), s.p.values(), s.p.lengths(),
+                                         s.p.formats(), 1) == 1;
     }
     sent = sent && PQpipelineSync(c_.get()) == 1;
+    const auto forget_prepared = [&] {
+      // Which of this pipeline's statements the server kept is unknown after a failure: start afresh.
+      drain();
+      std::string ignored;
+      if (!broken()) {
+        static_cast<void>(command("DEALLOCATE ALL", ignored));
+      }
+      prepared_.clear();
+    };
     if (!sent) {
       error = this->error();
-      drain();
+      forget_prepared();
       return {};
     }
     bool failed = false;
-    for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto next = [&]() -> result {
       result last;
       while (PGresult* r = PQgetResult(c_.get())) {
         last.reset(r);
@@ -280,15 +351,24 @@ class connection {
         }
         failed = true;
       }
-      out.push_back(std::move(last));
-      if (broken()) {
-        failed = true;
-        break;
+      return last;
+    };
+    for (std::size_t i = 0; i < statements.size() && !broken(); ++i) {
+      if (preparing[i]) {
+        static_cast<void>(next());
       }
+      out.push_back(next());
+    }
+    failed = failed || broken();
+    if (failed) {
+      forget_prepared();
+      return {};
     }
     drain();
-    if (failed) {
-      return {};
+    if (prepared_.size() > 512) {
+      std::string ignored;
+      static_cast<void>(command("DEALLOCATE ALL", ignored));
+      prepared_.clear();
     }
     return out;
   }
@@ -619,6 +699,11 @@ class postgres_store {
     return queue_.groups_and_appends();
   }
   [[nodiscard]] const std::string& schema() const noexcept { return options_.schema; }
+  // Of those transactions, how many took one round trip (the writer knew the log's tail).
+  [[nodiscard]] std::size_t one_round_trip_commits() const {
+    std::lock_guard writer(writer_mutex_);
+    return fast_commits_;
+  }
 
   // Drops this store's schema and everything in it: for tests and for tearing down a tenant.
   [[nodiscard]] expected<void, store_unavailable> drop_schema() {
@@ -698,7 +783,7 @@ class postgres_store {
         codec_(std::move(codec)),
         writer_(std::move(writer)),
         readers_(conninfo_, options_.connect_timeout, options_.max_readers),
-        queue_(options_.max_group) {}
+        queue_(options_.max_group, options_.group_wait) {}
 
   static bool plain_identifier(const std::string& name) {
     if (name.empty() || name.size() > 63 || std::isdigit(static_cast<unsigned char>(name.front())) != 0) {
@@ -715,8 +800,7 @@ class postgres_store {
       writer_->command("ROLLBACK", ignored);
       return "schema " + options_.schema + ": " + why;
     };
-    if (!writer_->command("SET lock_timeout = " + std::to_string(options_.lock_timeout.count()), error) ||
-        !writer_->command("BEGIN", error)) {
+    if (!configure_writer(error) || !writer_->command("BEGIN", error)) {
       return fail(error);
     }
     params lock;
@@ -744,19 +828,20 @@ class postgres_store {
           "CREATE TABLE " + s + ".tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE);"
           "CREATE TABLE " + s + ".events ("
           "  position bigint PRIMARY KEY,"               // assigned under the append lock: commit order
-          "  type_id int NOT NULL REFERENCES " + s + ".event_types (id),"
+          "  type_id int NOT NULL,"                      // event_types.id
           "  schema_version int NOT NULL,"
           "  payload bytea NOT NULL,"
           "  tags bytea NOT NULL,"                       // the tag set as read back, each as <length>:<bytes>
-          "  event_id text UNIQUE,"                      // NULL when the caller gave none
+          "  event_id text,"                             // NULL when the caller gave none
           "  batch_end bigint NOT NULL,"                 // the last position of its append: retries are recognized
           "  recorded_at bigint NOT NULL,"               // nanoseconds since 1970
           "  correlation_id text NOT NULL,"
           "  causation_id text NOT NULL);"
+          "CREATE UNIQUE INDEX events_by_id ON " + s + ".events (event_id) WHERE event_id IS NOT NULL;"
           "CREATE INDEX events_by_type ON " + s + ".events (type_id, position);"
           "CREATE TABLE " + s + ".event_tags ("
-          "  tag_id bigint NOT NULL REFERENCES " + s + ".tags (id),"
-          "  position bigint NOT NULL REFERENCES " + s + ".events (position),"
+          "  tag_id bigint NOT NULL,"                    // tags.id
+          "  position bigint NOT NULL,"                  // events.position
           "  PRIMARY KEY (tag_id, position));";         // a btree: one tag's positions in order
       // [/docs:postgres-schema]
       if (!writer_->command(ddl, error)) {
@@ -895,6 +980,9 @@ class postgres_store {
     if (writer_->broken() && !reconnect()) {
       return fail_all("the connection to PostgreSQL is lost and could not be made again");
     }
+    if (commit_in_one_round_trip(group)) {
+      return;
+    }
     std::vector<statement> first(3);
     first[0].sql = "BEGIN ISOLATION LEVEL READ COMMITTED";
     first[1].sql = "LOCK TABLE " + schema_ + ".events IN EXCLUSIVE MODE";
@@ -908,40 +996,151 @@ class postgres_store {
       }
     }
     const std::size_t ids_at = first.size();
-    for (std::size_t from = 0; from < ids.size(); from += 5000) {
+    if (!ids.empty()) {
+      detail::pg::array_literal wanted;
+      for (const auto* id : ids) {
+        wanted.text(*id);
+      }
       statement s;
       s.sql = "SELECT e.event_id, e.position, e.batch_end, coalesce((SELECT p.batch_end FROM " + schema_ +
-              ".events p WHERE p.position = e.position - 1), 0) FROM " + schema_ + ".events e WHERE e.event_id IN (";
-      for (std::size_t i = from; i < std::min(ids.size(), from + 5000); ++i) {
-        s.sql += (i == from ? "" : ", ") + s.p.ref(*ids[i]);
-      }
-      s.sql += ")";
+              ".events p WHERE p.position = e.position - 1), 0) FROM " + schema_ + ".events e WHERE e.event_id = ANY(" +
+              s.p.own(std::move(wanted).done()) + "::text[])";
       first.push_back(std::move(s));
     }
     const std::size_t ids_end = first.size();
-    std::vector<std::optional<std::size_t>> check_of(group.size());
-    std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
-    for (std::size_t g = 0; g < group.size(); ++g) {
-      const auto* a = group[g];
-      if (a->condition == nullptr) {
-        continue;
+    // Dictionary ids for the names this writer has not seen committed yet: made where new, in this transaction.
+    std::set<std::string_view> unknown_types;
+    std::set<std::string_view> unknown_tags;
+    for (const auto* a : group) {
+      for (const auto& e : a->events) {
+        if (type_ids_.count(e.record.type) == 0) unknown_types.insert(e.record.type);
+        for (const auto& t : e.tags) {
+          if (tag_ids_.count(t) == 0) unknown_tags.insert(t);
+        }
       }
+    }
+    const auto resolve = [&](const char* table, const std::set<std::string_view>& names) -> std::optional<std::size_t> {
+      if (names.empty()) return std::nullopt;
+      detail::pg::array_literal all;
+      for (const auto& n : names) {
+        all.text(n);
+      }
+      statement s;
+      const std::string t = schema_ + "." + table;
+      s.sql = "WITH wanted (name) AS (SELECT unnest(" + s.p.own(std::move(all).done()) +
+              "::text[])), made AS (INSERT INTO " + t +
+              " (name) SELECT name FROM wanted ON CONFLICT (name) DO NOTHING RETURNING id, name) "
+              "SELECT id::int8, name FROM made UNION ALL SELECT d.id::int8, d.name FROM " + t +
+              " d JOIN wanted w ON w.name = d.name";
+      first.push_back(std::move(s));
+      return first.size() - 1;
+    };
+    const auto types_at = resolve("event_types", unknown_types);
+    const auto tags_at = resolve("tags", unknown_tags);
+
+    // The conditions. One whose `after` is recent is checked here against the events stored after it, read in
+    // this transaction after the lock (one statement for the whole group: the events since the oldest such
+    // `after`); the others (no `after`, or an old one) each by an indexed statement of their own.
+    std::vector<std::optional<std::size_t>> check_of(group.size());
+    std::vector<bool> checked_here(group.size(), false);
+    std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
+    const auto check_in_sql = [&](std::size_t g, std::vector<statement>& into) {
+      const auto* a = group[g];
       const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
       auto select = std::make_unique<detail::pg::select_builder>(schema_, *a->condition, lo,
                                                                   std::numeric_limits<std::int64_t>::max(), false,
                                                                   std::int64_t{1}, false);
       if (select->nothing) {
+        return;
+      }
+      check_of[g] = into.size();
+      into.push_back({select->sql, std::move(select->p)});
+      checks.push_back(std::move(select));
+    };
+    std::optional<position> recent_from;
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      const auto* a = group[g];
+      if (a->condition == nullptr) {
         continue;
       }
-      check_of[g] = first.size();
-      first.push_back({select->sql, std::move(select->p)});
-      checks.push_back(std::move(select));
+      if (a->after && *a->after + recent_window >= known_head_) {
+        checked_here[g] = true;
+        recent_from = std::min(recent_from.value_or(*a->after), *a->after);
+      } else {
+        check_in_sql(g, first);
+      }
+    }
+    std::optional<std::size_t> recent_at;
+    if (recent_from) {
+      statement recent;
+      recent.sql = "SELECT e.position, ty.name, e.tags FROM " + schema_ + ".events e JOIN " + schema_ +
+                   ".event_types ty ON ty.id = e.type_id WHERE e.position > " +
+                   recent.p.number(static_cast<std::int64_t>(*recent_from)) + " ORDER BY e.position LIMIT " +
+                   std::to_string(recent_rows + 1);
+      recent_at = first.size();
+      first.push_back(std::move(recent));
     }
     auto answers = writer_->pipeline(first, error);
     if (answers.empty()) {
       return fail_all(error);
     }
+    std::unordered_map<std::string_view, std::int64_t> new_ids;  // of this transaction: cached once committed
+    std::unordered_map<std::string_view, std::int64_t> new_tag_ids;
+    for (const auto& [at, into] : {std::pair{types_at, &new_ids}, std::pair{tags_at, &new_tag_ids}}) {
+      if (!at) continue;
+      const PGresult* r = answers[*at].get();
+      for (int i = 0; i < PQntuples(r); ++i) {
+        (*into)[detail::pg::bytes_at(r, i, 1)] = detail::pg::int8_at(r, i, 0);
+      }
+    }
+    const auto type_id = [&](const std::string& name) {
+      const auto known = type_ids_.find(name);
+      return known != type_ids_.end() ? known->second : new_ids.at(name);
+    };
+    const auto tag_id = [&](const std::string& name) {
+      const auto known = tag_ids_.find(name);
+      return known != tag_ids_.end() ? known->second : new_tag_ids.at(name);
+    };
+    struct recent_event {
+      position at;
+      std::string type;
+      std::vector<tag> tags;
+    };
+    std::vector<recent_event> recent;
+    if (recent_at) {
+      const PGresult* r = answers[*recent_at].get();
+      const int rows = PQntuples(r);
+      if (rows > static_cast<int>(recent_rows)) {
+        // More was stored since than the window holds (other processes were busy): check those in SQL after all.
+        std::vector<statement> more;
+        const std::size_t offset = answers.size();
+        for (std::size_t g = 0; g < group.size(); ++g) {
+          if (checked_here[g]) {
+            checked_here[g] = false;
+            check_in_sql(g, more);
+            if (check_of[g]) {
+              *check_of[g] += offset;
+            }
+          }
+        }
+        auto extra = writer_->pipeline(more, error);
+        if (extra.empty() && !more.empty()) {
+          return fail_all(error);
+        }
+        for (auto& e : extra) {
+          answers.push_back(std::move(e));
+        }
+      } else {
+        recent.reserve(static_cast<std::size_t>(rows));
+        for (int i = 0; i < rows; ++i) {
+          auto tags = detail::unpack_tags(detail::pg::bytes_at(r, i, 2));
+          recent.push_back({static_cast<position>(detail::pg::int8_at(r, i, 0)),
+                            std::string(detail::pg::bytes_at(r, i, 1)), tags ? std::move(*tags) : std::vector<tag>{}});
+        }
+      }
+    }
     position head = static_cast<position>(detail::pg::int8_at(answers[2].get(), 0, 0));
+    const position stored_head = head;
     std::unordered_map<std::string_view, known_id> known;
     for (std::size_t k = ids_at; k < ids_end; ++k) {
       const PGresult* r = answers[k].get();
@@ -995,6 +1194,15 @@ class postgres_store {
           continue;
         }
       }
+      if (checked_here[g]) {
+        const auto conflict = std::find_if(recent.begin(), recent.end(), [&](const recent_event& e) {
+          return e.at > *a->after && a->condition->matches(e.type, e.tags);
+        });
+        if (conflict != recent.end()) {
+          a->result = unexpected<append_error>(condition_failed{conflict->at});
+          continue;
+        }
+      }
       if (a->condition != nullptr) {
         const auto conflict = std::find_if(accepted.begin(), accepted.end(), [&](const placed& p) {
           return p.at > a->after.value_or(0) && a->condition->matches(p.event->record.type, p.event->tags);
@@ -1016,7 +1224,7 @@ class postgres_store {
       a->result = append_result(end);
     }
     std::vector<statement> second;
-    add_inserts(accepted, second);
+    add_inserts(accepted, type_id, tag_id, second);
     statement notify;
     notify.sql = "SELECT pg_notify(" + notify.p.ref(channel_) + ", " + notify.p.number(static_cast<std::int64_t>(head)) +
                  ")";
@@ -1028,12 +1236,35 @@ class postgres_store {
     if (committed.empty()) {
       return fail_all(error);
     }
-    for (const auto& p : accepted) {
-      remember(known_types_, p.event->record.type);
-      for (const auto& t : p.event->tags) {
-        remember(known_tags_, t);
+    for (const auto& [name, id] : new_ids) {
+      remember(type_ids_, name, id);
+    }
+    for (const auto& [name, id] : new_tag_ids) {
+      remember(tag_ids_, name, id);
+    }
+    // What this writer now knows of the log's tail: the events read since recent_from, if complete, and the
+    // group's own.
+    ring_.clear();
+    ring_start_ = stored_head;
+    if (recent_from && recent.size() <= recent_rows && (!recent.empty() || stored_head <= *recent_from)) {
+      ring_start_ = std::min(*recent_from, stored_head);
+      for (auto& e : recent) {
+        ring_.push_back({e.at, std::move(e.type), std::move(e.tags)});
       }
     }
+    for (const auto& p : accepted) {
+      ring_.push_back({p.at, p.event->record.type, p.event->tags});
+    }
+    published(head);
+  }
+
+  void published(position head) {
+    while (ring_.size() > recent_rows) {
+      ring_start_ = ring_.front().at;
+      ring_.pop_front();
+    }
+    known_head_ = head;
+    ring_valid_ = true;
     {
       std::lock_guard wake(wake_mutex_);
       published_.store(head);
@@ -1041,86 +1272,177 @@ class postgres_store {
     appended_.notify_all();
   }
 
-  static void remember(std::unordered_set<std::string>& known, const std::string& name) {
+  // The common case in one round trip: when this writer knows the log's tail (no other process appended since
+  // its last commit, which the transaction verifies under the lock), it decides the whole group here, and sends
+  // the checks, the inserts, NOTIFY and COMMIT together. Any check failing in the database (the head moved, an
+  // event id is stored, an old condition matches) aborts the transaction; the group is then decided again by
+  // the two-round-trip path. False when the group was not committed here.
+  bool commit_in_one_round_trip(std::vector<detail::queued_append*>& group) {
+    if (!ring_valid_ || skip_fast_ > 0) {
+      skip_fast_ -= skip_fast_ > 0 ? 1 : 0;
+      return false;
+    }
+    struct placed {
+      const detail::pending_event* event;
+      position at;
+      position batch_end;
+    };
+    std::vector<placed> accepted;
+    std::vector<std::optional<append_result>> results(group.size());
+    std::unordered_set<std::string_view> group_ids;
+    std::vector<statement> all(3);
+    all[0].sql = "BEGIN ISOLATION LEVEL READ COMMITTED";
+    all[1].sql = "LOCK TABLE " + schema_ + ".events IN EXCLUSIVE MODE";
+    all[2].sql = "SELECT 1 / (CASE WHEN coalesce(max(position), 0) = " +
+                 all[2].p.number(static_cast<std::int64_t>(known_head_)) + "::int8 THEN 1 ELSE 0 END) FROM " +
+                 schema_ + ".events";
+    detail::pg::array_literal ids;
+    bool any_id = false;
+    std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
+    position head = known_head_;
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      const auto* a = group[g];
+      for (const auto& e : a->events) {
+        if (type_ids_.count(e.record.type) == 0) return false;  // new dictionary names: the other path
+        for (const auto& t : e.tags) {
+          if (tag_ids_.count(t) == 0) return false;
+        }
+        if (!e.metadata.event_id.empty()) {
+          if (!group_ids.insert(e.metadata.event_id).second) return false;  // a retry inside the group
+          ids.text(e.metadata.event_id);
+          any_id = true;
+        }
+      }
+      if (a->condition != nullptr) {
+        const auto matches = [&](position at, const std::string& type, const std::vector<tag>& tags) {
+          return at > a->after.value_or(0) && a->condition->matches(type, tags);
+        };
+        std::optional<position> conflict;
+        if (a->after && *a->after >= ring_start_) {
+          const auto found = std::find_if(ring_.begin(), ring_.end(),
+                                          [&](const auto& e) { return matches(e.at, e.type, e.tags); });
+          if (found != ring_.end()) conflict = found->at;
+        } else {
+          const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
+          auto select = std::make_unique<detail::pg::select_builder>(
+              schema_, *a->condition, lo, static_cast<std::int64_t>(known_head_), false, std::int64_t{1}, false);
+          if (!select->nothing) {
+            // Fails the transaction if a stored event matches: the other path then finds which.
+            all.push_back({"SELECT 1 / (CASE WHEN EXISTS (" + select->sql + ") THEN 0 ELSE 1 END)", std::move(select->p)});
+            checks.push_back(std::move(select));
+          }
+        }
+        if (!conflict) {
+          const auto found = std::find_if(accepted.begin(), accepted.end(), [&](const placed& p) {
+            return matches(p.at, p.event->record.type, p.event->tags);
+          });
+          if (found != accepted.end()) conflict = found->at;
+        }
+        if (conflict) {
+          results[g] = unexpected<append_error>(condition_failed{*conflict});
+          continue;
+        }
+      }
+      const position end = head + a->events.size();
+      for (std::size_t i = 0; i < a->events.size(); ++i) {
+        accepted.push_back({&a->events[i], head + 1 + i, end});
+      }
+      head = end;
+      results[g] = append_result(end);
+    }
+    if (any_id) {
+      statement stored;
+      stored.sql = "SELECT 1 / (CASE WHEN EXISTS (SELECT 1 FROM " + schema_ + ".events WHERE event_id = ANY(" +
+                   stored.p.own(std::move(ids).done()) + "::text[])) THEN 0 ELSE 1 END)";
+      all.push_back(std::move(stored));
+    }
+    const auto type_id = [&](const std::string& name) { return type_ids_.at(name); };
+    const auto tag_id = [&](const std::string& name) { return tag_ids_.at(name); };
+    add_inserts(accepted, type_id, tag_id, all);
+    if (!accepted.empty()) {
+      statement notify;
+      notify.sql = "SELECT pg_notify(" + notify.p.ref(channel_) + ", " +
+                   notify.p.number(static_cast<std::int64_t>(head)) + ")";
+      all.push_back(std::move(notify));
+    }
+    all.push_back({"COMMIT", {}});
+    std::string error;
+    if (writer_->pipeline(all, error).empty()) {
+      if (!writer_->broken()) {
+        std::string ignored;
+        writer_->command("ROLLBACK", ignored);
+      }
+      ring_valid_ = false;  // someone else appended, most likely: learn the tail again
+      skip_fast_ = 8;       // and while others are appending, do not try this way at every commit
+      return false;
+    }
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      group[g]->result = std::move(results[g]);
+    }
+    for (const auto& p : accepted) {
+      ring_.push_back({p.at, p.event->record.type, p.event->tags});
+    }
+    published(head);
+    ++fast_commits_;
+    return true;
+  }
+
+  static void remember(std::unordered_map<std::string, std::int64_t>& known, std::string_view name, std::int64_t id) {
     if (known.size() > 1'000'000) {
       known.clear();
     }
-    known.insert(name);
+    known.emplace(std::string(name), id);
   }
 
-  template <class Placed>
-  void add_inserts(const std::vector<Placed>& accepted, std::vector<statement>& out) {
+  // One statement for every event of the group, and one for every tag: the same text whatever the group's size,
+  // with the dictionaries' ids (resolved in the first round trip).
+  template <class Placed, class TypeId, class TagId>
+  void add_inserts(const std::vector<Placed>& accepted, const TypeId& type_id, const TagId& tag_id,
+                   std::vector<statement>& out) {
     if (accepted.empty()) {
       return;
     }
-    // New dictionary names first: the inserts below find their ids by name.
-    std::set<std::string_view> new_types;
-    std::set<std::string_view> new_tags;
+    detail::pg::array_literal at, type, version, payload, packed, id, end, recorded, correlation, causation;
+    detail::pg::array_literal tag_ids, tag_positions;
     for (const auto& p : accepted) {
-      if (known_types_.count(p.event->record.type) == 0) new_types.insert(p.event->record.type);
-      for (const auto& t : p.event->tags) {
-        if (known_tags_.count(t) == 0) new_tags.insert(t);
+      const auto& e = *p.event;
+      at.number(static_cast<std::int64_t>(p.at));
+      type.number(type_id(e.record.type));
+      version.number(e.record.version);
+      payload.bytes(e.record.payload);
+      packed.bytes(detail::pack_tags(e.tags));
+      if (e.metadata.event_id.empty()) {
+        id.null();
+      } else {
+        id.text(e.metadata.event_id);
+      }
+      end.number(static_cast<std::int64_t>(p.batch_end));
+      recorded.number(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(e.metadata.recorded_at.time_since_epoch()).count());
+      correlation.text(e.metadata.correlation_id);
+      causation.text(e.metadata.causation_id);
+      for (const auto& t : e.tags) {
+        tag_ids.number(tag_id(t));
+        tag_positions.number(static_cast<std::int64_t>(p.at));
       }
     }
-    const auto upsert = [&](const char* table, const std::set<std::string_view>& names) {
-      if (names.empty()) return;
-      statement s;
-      s.sql = "INSERT INTO " + schema_ + "." + table + " (name) VALUES ";
-      bool comma = false;
-      for (const auto& n : names) {
-        s.sql += (comma ? ", (" : "(") + s.p.own(std::string(n)) + ")";
-        comma = true;
-      }
-      s.sql += " ON CONFLICT (name) DO NOTHING";
-      out.push_back(std::move(s));
-    };
-    upsert("event_types", new_types);
-    upsert("tags", new_tags);
-    for (std::size_t from = 0; from < accepted.size(); from += 2000) {
-      statement s;
-      s.sql = "INSERT INTO " + schema_ +
-              ".events (position, type_id, schema_version, payload, tags, event_id, batch_end, recorded_at, "
-              "correlation_id, causation_id) SELECT v.p, ty.id, v.sv, v.payload, v.tags, v.eid, v.be, v.ra, v.ci, "
-              "v.ca FROM (VALUES ";
-      for (std::size_t i = from; i < std::min(accepted.size(), from + 2000); ++i) {
-        const auto& p = accepted[i];
-        const auto& e = *p.event;
-        s.sql += i == from ? "(" : ", (";
-        s.sql += s.p.number(static_cast<std::int64_t>(p.at)) + "::int8, " + s.p.ref(e.record.type) + "::text, " +
-                 s.p.number(e.record.version) + "::int4, " + s.p.binary(e.record.payload) + "::bytea, " +
-                 s.p.binary_own(detail::pack_tags(e.tags)) + "::bytea, " +
-                 (e.metadata.event_id.empty() ? s.p.null() : s.p.ref(e.metadata.event_id)) + "::text, " +
-                 s.p.number(static_cast<std::int64_t>(p.batch_end)) + "::int8, " +
-                 s.p.number(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                e.metadata.recorded_at.time_since_epoch())
-                                .count()) +
-                 "::int8, " + s.p.ref(e.metadata.correlation_id) + "::text, " + s.p.ref(e.metadata.causation_id) +
-                 "::text)";
-      }
-      s.sql += ") AS v(p, type, sv, payload, tags, eid, be, ra, ci, ca) JOIN " + schema_ +
-               ".event_types ty ON ty.name = v.type";
-      out.push_back(std::move(s));
-    }
+    statement events;
+    auto& v = events.p;
+    events.sql = "INSERT INTO " + schema_ +
+                 ".events (position, type_id, schema_version, payload, tags, event_id, batch_end, recorded_at, "
+                 "correlation_id, causation_id) SELECT * FROM unnest(" +
+                 v.own(std::move(at).done()) + "::int8[], " + v.own(std::move(type).done()) + "::int4[], " +
+                 v.own(std::move(version).done()) + "::int4[], " + v.own(std::move(payload).done()) + "::bytea[], " +
+                 v.own(std::move(packed).done()) + "::bytea[], " + v.own(std::move(id).done()) + "::text[], " +
+                 v.own(std::move(end).done()) + "::int8[], " + v.own(std::move(recorded).done()) + "::int8[], " +
+                 v.own(std::move(correlation).done()) + "::text[], " + v.own(std::move(causation).done()) +
+                 "::text[])";
+    out.push_back(std::move(events));
     statement tags;
-    std::size_t rows = 0;
-    const auto flush = [&] {
-      if (rows == 0) return;
-      tags.sql += ") AS v(name, p) JOIN " + schema_ + ".tags t ON t.name = v.name";
-      out.push_back(std::move(tags));
-      tags = statement{};
-      rows = 0;
-    };
-    for (const auto& p : accepted) {
-      for (const auto& t : p.event->tags) {
-        if (rows == 0) {
-          tags.sql = "INSERT INTO " + schema_ + ".event_tags (tag_id, position) SELECT t.id, v.p FROM (VALUES ";
-        }
-        tags.sql += (rows == 0 ? "(" : ", (") + tags.p.ref(t) + "::text, " +
-                    tags.p.number(static_cast<std::int64_t>(p.at)) + "::int8)";
-        if (++rows == 10'000) flush();
-      }
-    }
-    flush();
+    tags.sql = "INSERT INTO " + schema_ + ".event_tags (tag_id, position) SELECT * FROM unnest(" +
+               tags.p.own(std::move(tag_ids).done()) + "::int8[], " + tags.p.own(std::move(tag_positions).done()) +
+               "::int8[])";
+    out.push_back(std::move(tags));
   }
 
   bool reconnect() {
@@ -1130,7 +1452,14 @@ class postgres_store {
     }
     writer_ = std::move(*opened);
     std::string error;
-    return writer_->command("SET lock_timeout = " + std::to_string(options_.lock_timeout.count()), error);
+    return configure_writer(error);
+  }
+
+  // The writer's statements have the same shape every time (arrays, not row lists): plan them once. A bounded wait
+  // for another process's lock.
+  bool configure_writer(std::string& error) {
+    return writer_->command("SET plan_cache_mode = force_generic_plan", error) &&
+           writer_->command("SET lock_timeout = " + std::to_string(options_.lock_timeout.count()), error);
   }
 
   std::string conninfo_;
@@ -1138,12 +1467,27 @@ class postgres_store {
   std::string schema_;   // quoted
   std::string channel_;  // NOTIFY channel
   Codec codec_;
-  std::mutex writer_mutex_;
+  mutable std::mutex writer_mutex_;
   std::unique_ptr<connection> writer_;  // the group's writer only
   mutable reader_pool readers_;
   detail::commit_queue queue_;
-  std::unordered_set<std::string> known_types_;  // in the dictionaries, committed
-  std::unordered_set<std::string> known_tags_;
+  // Conditions whose `after` is at most recent_window behind the last head this writer saw are checked against
+  // the events read since (at most recent_rows of them; more, and they are checked in SQL).
+  static constexpr position recent_window = 1024;
+  static constexpr std::size_t recent_rows = 4096;
+  position known_head_ = 0;  // the head after this writer's last commit (the writer's only)
+  struct ring_event {
+    position at;
+    std::string type;
+    std::vector<tag> tags;
+  };
+  std::deque<ring_event> ring_;  // the log's events in (ring_start_, known_head_], when ring_valid_
+  position ring_start_ = 0;
+  bool ring_valid_ = false;
+  std::size_t fast_commits_ = 0;
+  std::size_t skip_fast_ = 0;
+  std::unordered_map<std::string, std::int64_t> type_ids_;  // the dictionaries' ids, as committed
+  std::unordered_map<std::string, std::int64_t> tag_ids_;
   mutable std::atomic<std::size_t> skipped_{0};
   std::atomic<position> published_{0};
   mutable std::atomic<position> remote_{0};

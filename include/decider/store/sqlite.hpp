@@ -46,6 +46,7 @@ struct sqlite_options {
   std::chrono::milliseconds busy_timeout{10'000};  // how long to wait for another process's write lock
   std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
   std::size_t max_group = 256;                         // appends committed in one transaction, at most
+  std::chrono::microseconds group_wait{400};           // a commit waits this long, at most, for the writers it expects
   on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
 };
 
@@ -444,7 +445,7 @@ class sqlite_store {
         codec_(std::move(codec)),
         writer_(std::move(writer)),
         readers_(path_, options.busy_timeout),
-        queue_(options.max_group) {}
+        queue_(options.max_group, options.group_wait) {}
 
   // Empty when the schema is there (made now, or found at this version); otherwise why not.
   std::string prepare_schema() {
@@ -488,11 +489,12 @@ class sqlite_store {
           schema_version INTEGER NOT NULL,
           payload        BLOB    NOT NULL,
           tags           BLOB    NOT NULL,     -- the tag set, each as <length>:<bytes>
-          event_id       TEXT    UNIQUE,       -- NULL when the caller gave none
+          event_id       TEXT,                 -- NULL when the caller gave none
           batch_end      INTEGER NOT NULL,     -- the last position of its append: retries are recognized
           recorded_at    INTEGER NOT NULL,     -- nanoseconds since 1970
           correlation_id TEXT    NOT NULL,
           causation_id   TEXT    NOT NULL);
+        CREATE UNIQUE INDEX events_by_id ON events(event_id) WHERE event_id IS NOT NULL;
         CREATE INDEX events_by_type ON events(type, position);
         CREATE TABLE event_tags(
           tag      TEXT    NOT NULL,
