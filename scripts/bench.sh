@@ -5,6 +5,7 @@
 # About 6 minutes on 2 cores (the budget is 10).
 #   bash scripts/bench.sh            everything
 #   bash scripts/bench.sh --quick    the driver matrix only, at smaller sizes (well under a minute)
+#   bash scripts/bench.sh --durable  the durable stores only (SQLite and a throwaway PostgreSQL 15; about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh python3
@@ -14,12 +15,15 @@ bin=build/bench/bench
 results=build/bench/results.jsonl
 : > "$results"
 quick=false
+durable_only=false
 [ "${1:-}" = "--quick" ] && quick=true
+[ "${1:-}" = "--durable" ] && durable_only=true
 # Each driver configuration runs 3 times (once with --quick); the tables and plots take the median run.
 repetitions=3
 $quick && repetitions=1
 run() { for _ in $(seq "$repetitions"); do "$bin/decider-bench" "$@" | tee -a "$results"; done; }
 start=$(date +%s)
+if ! $durable_only; then
 if ! $quick; then
   "$bin/decider_bench_core" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true | tee build/bench/core.txt
   "$bin/decider_bench_store" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true | tee build/bench/store.txt
@@ -51,5 +55,30 @@ for c in 1 4 16 100; do
   run --workload transfer-reservation --n "$transfers" --concurrency "$c"
   run --workload transfer-two-locks --n $((transfers / 10)) --concurrency "$c"
 done
+fi
+
+# The durable stores: conditional appends against raw insert transactions (one event row and one tag row each) at
+# the same concurrency, alternating, on a throwaway PostgreSQL 15 server (fsync on) and on an SQLite file in the
+# build tree (synchronous=FULL, then NORMAL). Then one seed workload on each, to show the same code running.
+durable=20000
+$quick && durable=4000
+pg_dir=$(mktemp -d /tmp/decider-bench-pg.XXXXXX)
+trap 'bash scripts/pg-test-server.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
+bash scripts/pg-test-server.sh start "$pg_dir"
+pg="host=$pg_dir dbname=postgres user=postgres"
+sqlite_file="$PWD/build/bench/bench-sqlite.db"
+for _ in $(seq "$repetitions"); do
+  for c in 1 4 16; do
+    repetitions=1 run --workload raw-insert --store postgres --pg "$pg" --n "$durable" --concurrency "$c"
+    repetitions=1 run --workload append --store postgres --pg "$pg" --n "$durable" --concurrency "$c"
+  done
+  for sync in full normal; do
+    repetitions=1 run --workload raw-insert --store sqlite --sqlite "$sqlite_file" --sync "$sync" --n "$durable" --concurrency 4
+    repetitions=1 run --workload append --store sqlite --sqlite "$sqlite_file" --sync "$sync" --n "$durable" --concurrency 4
+  done
+done
+run --workload course --store postgres --pg "$pg" --n 5000 --concurrency 4
+run --workload course --store sqlite --sqlite "$sqlite_file" --n 5000 --concurrency 4
+bash scripts/pg-test-server.sh stop "$pg_dir"
 python3 scripts/plot-bench.py "$results" docs/images
 echo "bench: done in $(( $(date +%s) - start )) s; results in $results"

@@ -114,8 +114,8 @@ def tables(rows):
     """A Markdown table per workload, in the order the workloads first appear."""
     base = ["n", "concurrency", "ops_per_s", "seconds", "succeeded", "failed", "violations"]
     out = []
-    for workload in dict.fromkeys(r["workload"] for r in rows):
-        mine = [r for r in rows if r["workload"] == workload]
+    for workload, store in dict.fromkeys((r["workload"], r["store"]) for r in rows):
+        mine = [r for r in rows if r["workload"] == workload and r["store"] == store]
         extra = [k for k in mine[0] if k not in base + ["workload", "store", "runs"]]
         columns = base + extra + ["runs"]
         out.append(f"**{workload}** (store: {mine[0]['store']})\n")
@@ -137,6 +137,7 @@ def main():
     out_dir.mkdir(parents=True, exist_ok=True)
     transfers = {}
     appends = {}
+    durable = {}
     # Each design's curve is drawn from its runs at one size: the size it ran at most often (the matrix), so the
     # seed document's loads (50 and 800 transfers) stay out of it.
     sizes = {}
@@ -148,6 +149,9 @@ def main():
             name = f'{r["workload"][len("transfer-"):]} ({r["n"]} transfers)'
             # Transfers that went through per second: a design that fails fast must not look fast.
             transfers.setdefault(name, []).append((r["concurrency"], r["succeeded"] / r["seconds"]))
+        elif r["workload"] in ("append", "raw-insert") and r["store"] != "memory":
+            kind = "conditional appends" if r["workload"] == "append" else "raw insert transactions"
+            durable.setdefault(f'{r["store"]}: {kind}', []).append((r["concurrency"], r["ops_per_s"]))
         elif r["workload"] == "append":
             appends.setdefault(f'concurrency {r["concurrency"]}', []).append((r["n"], r["ops_per_s"]))
     made = []
@@ -158,6 +162,9 @@ def main():
     if chart("Conditional appends/s against store size", "events appended (store size at the end)", "appends/s",
              appends, out_dir / "append.svg"):
         made.append("append.svg")
+    if chart("Durable stores: conditional appends/s against raw insert transactions/s", "concurrent writers",
+             "per second", {k: v for k, v in durable.items() if k.startswith("postgres")}, out_dir / "durable.svg"):
+        made.append("durable.svg")
     table_path = Path(sys.argv[1]).with_name("tables.md")  # beside the results: copied into the docs by hand
     table_path.write_text(tables(rows))
     print("wrote " + ", ".join([str(out_dir / m) for m in made] + [str(table_path)]))

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string>
@@ -180,6 +181,47 @@ crash_findings check_crashes(const durable_target<Store>& target, int kills, uns
     f.stored_batches = batches.size();
   }
   return f;
+}
+
+// The recovered store still keeps the checklist: concurrent conditional appends from 4 threads on top of the
+// data, replayed against the whole log, then racers in separate processes.
+template <class Store>
+void check_recovered(const durable_target<Store>& target, std::size_t per_thread) {
+  auto recovered = target.open();
+  const auto before = recovered->head();
+  std::mutex mutex;
+  std::vector<decider::testing::append_attempt> attempts;
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      auto mine =
+          decider::testing::random_conditional_appends(*recovered, "after-crash-" + std::to_string(i), i, per_thread);
+      std::lock_guard lock(mutex);
+      attempts.insert(attempts.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  const auto log = recovered->read(decider::query::all());
+  REQUIRE(log.has_value());
+  const auto replay = decider::testing::validate_replay(*log, attempts);
+  CHECK(replay.ok());
+  CHECK(log->size() == before + replay.accepted);
+  check_process_racers(target, 3, 3);
+}
+
+// Two reads of one log, event by event: positions, types, tags, events and metadata alike.
+template <class Log>
+void require_same_log(const Log& before, const Log& after) {
+  REQUIRE(after.size() == before.size());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    CHECK(after[i].position == before[i].position);
+    CHECK(after[i].type == before[i].type);
+    CHECK(after[i].tags == before[i].tags);
+    CHECK(after[i].event == before[i].event);
+    CHECK(after[i].metadata == before[i].metadata);
+  }
 }
 
 }  // namespace decider_test

@@ -89,27 +89,7 @@ TEST_CASE("PostgreSQL: a writer killed twenty times mid-stream loses no acknowle
   CHECK(f.partial == 0);
   CHECK(f.increasing);
   CHECK(f.stored_batches >= f.acknowledged);
-  auto recovered = t.open();
-  const auto before = recovered->head();
-  std::mutex mutex;
-  std::vector<decider::testing::append_attempt> attempts;
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < 4; ++i) {
-    threads.emplace_back([&, i] {
-      auto mine = decider::testing::random_conditional_appends(*recovered, "after-crash-" + std::to_string(i), i, 250);
-      std::lock_guard lock(mutex);
-      attempts.insert(attempts.end(), mine.begin(), mine.end());
-    });
-  }
-  for (auto& th : threads) {
-    th.join();
-  }
-  const auto log = recovered->read(decider::query::all());
-  REQUIRE(log.has_value());
-  const auto replay = decider::testing::validate_replay(*log, attempts);
-  CHECK(replay.ok());
-  CHECK(log->size() == before + replay.accepted);
-  decider_test::check_process_racers(t, 3, 3);
+  decider_test::check_recovered(t, 250);
 }
 
 TEST_CASE("PostgreSQL: another process's append wakes a waiting reader by NOTIFY, not by the end of its timeout",

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <latch>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "decider/store/postgres.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
+#include "durable/process_checks.hpp"
 
 namespace postgres_test {
 namespace conformance = decider::testing::conformance;
@@ -65,14 +67,7 @@ TEST_CASE("the PostgreSQL store gives back every byte of events, tags and metada
   auto reopened = open_store(schema);
   const auto after = reopened->read(decider::query::all());
   REQUIRE(after.has_value());
-  REQUIRE(after->size() == 3);
-  for (std::size_t i = 0; i < 3; ++i) {
-    CHECK(after->at(i).position == before[i].position);
-    CHECK(after->at(i).type == before[i].type);
-    CHECK(after->at(i).tags == before[i].tags);
-    CHECK(after->at(i).event == before[i].event);
-    CHECK(after->at(i).metadata == before[i].metadata);
-  }
+  decider_test::require_same_log(before, *after);
   CHECK(std::get<alpha>(after->at(0).event).payload == binary_payload);
   CHECK(after->at(1).metadata.event_id == "postgres-2");
   CHECK(reopened->read(decider::tagged({awkward}))->size() == 1);
@@ -193,4 +188,25 @@ TEST_CASE("PostgreSQL: an unreachable server, a refused login, a bad schema name
   const auto newer = store::open(conninfo(), {.schema = schema});
   REQUIRE_FALSE(newer.has_value());
   CHECK_THAT(newer.error().message, Catch::Contains("version is 99, newer than this library"));
+}
+
+TEST_CASE("the PostgreSQL store as the docs show it: one schema per store, a bounded wait for the server",
+          "[postgres]") {
+  const auto schema = fresh_schema("docs");
+  // [docs:postgres-open]
+  auto opened = decider::postgres_store<conformance::codec>::open(
+      conninfo(),  // a libpq connection string: "host=/run/postgresql dbname=app user=app"
+      {.schema = schema, .connect_timeout = std::chrono::seconds(5), .max_readers = 4});
+  if (!opened.has_value()) {
+    FAIL("cannot open the store: " << opened.error().message);
+  }
+  auto& store = **opened;
+  // [/docs:postgres-open]
+  CHECK(store.append({{alpha{{"room:101"}, "ada"}}}, decider::append_condition{decider::tagged({"room:101"}), {}}));
+  CHECK_FALSE(store.append({{alpha{{"room:101"}, "bob"}}}, decider::append_condition{decider::tagged({"room:101"}), {}}));
+  CHECK(store.head() == 1);
+  const auto [commits, appends] = store.commits_and_appends();
+  CHECK(appends == 2);
+  CHECK(commits == 2);
+  CHECK(store.drop_schema().has_value());
 }

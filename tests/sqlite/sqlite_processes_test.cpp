@@ -55,26 +55,5 @@ TEST_CASE("SQLite: a writer killed twenty times mid-stream loses no acknowledged
   CHECK(f.increasing);
   CHECK(f.stored_batches >= f.acknowledged);  // a batch committed just before the kill may be unacknowledged
 
-  // The recovered file still keeps the checklist: concurrent conditional appends on top of the data, replayed.
-  auto recovered = t.open();
-  const auto before = recovered->head();
-  std::mutex mutex;
-  std::vector<decider::testing::append_attempt> attempts;
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < 4; ++i) {
-    threads.emplace_back([&, i] {
-      auto mine = decider::testing::random_conditional_appends(*recovered, "after-crash-" + std::to_string(i), i, 500);
-      std::lock_guard lock(mutex);
-      attempts.insert(attempts.end(), mine.begin(), mine.end());
-    });
-  }
-  for (auto& th : threads) {
-    th.join();
-  }
-  const auto log = recovered->read(decider::query::all());
-  REQUIRE(log.has_value());
-  const auto replay = decider::testing::validate_replay(*log, attempts);
-  CHECK(replay.ok());
-  CHECK(log->size() == before + replay.accepted);
-  decider_test::check_process_racers(t, 3, 3);
+  decider_test::check_recovered(t, 500);
 }

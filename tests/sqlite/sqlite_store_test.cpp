@@ -9,11 +9,16 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <variant>
 #include <vector>
 
+#include "decider/store/fields.hpp"
+#include "decider/store/json_codec.hpp"
 #include "decider/store/sqlite.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
+#include "durable/process_checks.hpp"
 #include "support/temporary_directory.hpp"
 
 namespace sqlite_test {
@@ -61,14 +66,7 @@ TEST_CASE("the SQLite store gives back every byte of events, tags and metadata a
   auto reopened = open_store(path);
   const auto after = reopened->read(decider::query::all());
   REQUIRE(after.has_value());
-  REQUIRE(after->size() == 3);
-  for (std::size_t i = 0; i < 3; ++i) {
-    CHECK(after->at(i).position == before[i].position);
-    CHECK(after->at(i).type == before[i].type);
-    CHECK(after->at(i).tags == before[i].tags);
-    CHECK(after->at(i).event == before[i].event);
-    CHECK(after->at(i).metadata == before[i].metadata);
-  }
+  decider_test::require_same_log(before, *after);
   CHECK(std::get<alpha>(after->at(0).event).payload == awkward);
   CHECK(after->at(0).metadata.event_id == "id-'1'");
   CHECK(after->at(1).metadata.event_id == "sqlite-2");  // none given: the store names it
@@ -193,4 +191,48 @@ TEST_CASE("an unusable file gives store_unavailable, never a crash", "[sqlite]")
   const auto newer = store::open((dir.path / "newer.db").string());
   REQUIRE_FALSE(newer.has_value());
   CHECK_THAT(newer.error().message, Catch::Contains("version 99, newer than this library"));
+}
+
+namespace sqlite_docs {
+// [docs:sqlite-use]
+struct room_booked {
+  std::string room;
+  std::string guest;
+  static constexpr std::string_view type_name = "room_booked";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("room", &room_booked::room), decider::field("guest", &room_booked::guest)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("room", room)}; }
+};
+using hotel_event = std::variant<room_booked>;
+using hotel_store = decider::sqlite_store<decider::json_codec<hotel_event>>;
+
+// Books a room unless it is booked already: one conditional append, refused as a value when it is.
+inline bool book(hotel_store& store, const std::string& room, const std::string& guest) {
+  const auto booked = store.append({{room_booked{room, guest}}},
+                                   decider::append_condition{decider::tagged({decider::make_tag("room", room)}), {}});
+  return booked.has_value();
+}
+// [/docs:sqlite-use]
+}  // namespace sqlite_docs
+
+TEST_CASE("the SQLite store as the docs show it: open a file, append under a condition, read back", "[sqlite]") {
+  decider_test::temporary_directory dir("sqlite-docs");
+  const auto path = (dir.path / "hotel.db").string();
+  // [docs:sqlite-open]
+  auto opened = sqlite_docs::hotel_store::open(path, {.durability = decider::sqlite_durability::full});
+  if (!opened.has_value()) {
+    FAIL("cannot open the store: " << opened.error().message);  // a typed error, never an exception
+  }
+  auto& store = **opened;
+  // [/docs:sqlite-open]
+  CHECK(sqlite_docs::book(store, "101", "ada"));
+  CHECK_FALSE(sqlite_docs::book(store, "101", "bob"));
+  CHECK(sqlite_docs::book(store, "102", "bob"));
+  const auto read = store.read(decider::tagged({"room:101"}));
+  REQUIRE(read.has_value());
+  REQUIRE(read->size() == 1);
+  CHECK(std::get<sqlite_docs::room_booked>(read->front().event).guest == "ada");
+  const auto raw = store.read_encoded(decider::tagged({"room:101"}));
+  REQUIRE(raw.has_value());
+  CHECK(raw->front().record.payload == R"({"guest":"ada","room":"101"})");
 }

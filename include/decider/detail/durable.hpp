@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -103,6 +104,60 @@ inline std::optional<std::vector<tag>> unpack_tags(std::string_view packed) {
 
 [[nodiscard]] inline std::string generated_event_id(std::string_view store, position p) {
   return std::string(store) + "-" + std::to_string(p);
+}
+
+// A durable store's read_each: the rows `scan(row)` produces (stored_record), decoded by `codec` and handed to
+// `visit`; a record that does not decode fails the read with a sentence naming it, or is skipped and counted.
+template <class Codec, class Scan, class Visit>
+expected<std::size_t, read_error> decode_each(const Codec& codec, on_decode_error policy,
+                                              std::atomic<std::size_t>& skipped, Scan&& scan, Visit&& visit) {
+  std::size_t visited = 0;
+  std::optional<std::string> failed;
+  auto rows = scan([&](stored_record&& r) {
+    if (failed) {
+      return;
+    }
+    auto event = codec.decode(r.record, r.position);
+    if (!event.has_value()) {
+      if (policy == on_decode_error::fail) {
+        failed = explain(event.error());
+      } else {
+        skipped.fetch_add(1, std::memory_order_relaxed);
+      }
+      return;
+    }
+    const stored_event<typename Codec::event_type> e{r.position, std::move(r.record.type), std::move(r.tags),
+                                                     std::move(*event), std::move(r.metadata)};
+    visit(e);
+    ++visited;
+  });
+  if (!rows.has_value()) {
+    return unexpected<read_error>(std::move(rows).error());
+  }
+  if (failed) {
+    return unexpected<read_error>(store_unavailable{*failed});
+  }
+  return visited;
+}
+
+// read() and read_encoded() of a durable store, from its read_each and its scan.
+template <class Event, class ReadEach>
+read_result<Event> collect_events(ReadEach&& read_each) {
+  std::vector<stored_event<Event>> out;
+  auto visited = read_each([&](const stored_event<Event>& e) { out.push_back(e); });
+  if (!visited.has_value()) {
+    return unexpected<read_error>(std::move(visited).error());
+  }
+  return out;
+}
+template <class Scan>
+expected<std::vector<stored_record>, read_error> collect_records(Scan&& scan) {
+  std::vector<stored_record> out;
+  auto rows = scan([&](stored_record&& r) { out.push_back(std::move(r)); });
+  if (!rows.has_value()) {
+    return unexpected<read_error>(std::move(rows).error());
+  }
+  return out;
 }
 
 // One caller's append waiting for the writer.

@@ -583,54 +583,20 @@ class postgres_store {
   ~postgres_store() = default;
 
   [[nodiscard]] read_result<event_type> read(const query& q, const read_options& options = {}) const {
-    std::vector<stored_event<event_type>> out;
-    auto visited = read_each(q, options, [&](const stored_event<event_type>& e) { out.push_back(e); });
-    if (!visited.has_value()) {
-      return unexpected<read_error>(std::move(visited).error());
-    }
-    return out;
+    return detail::collect_events<event_type>([&](auto&& visit) { return read_each(q, options, visit); });
   }
 
+  // Calls visit(const stored_event&) for each matching event, in order.
   template <class Visit>
   expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
-    std::size_t visited = 0;
-    std::optional<std::string> failed;
-    auto rows = scan(q, options, [&](stored_record&& r) {
-      if (failed) {
-        return;
-      }
-      auto event = codec_.decode(r.record, r.position);
-      if (!event.has_value()) {
-        if (options_.decode == on_decode_error::fail) {
-          failed = explain(event.error());
-        } else {
-          skipped_.fetch_add(1, std::memory_order_relaxed);
-        }
-        return;
-      }
-      const stored_event<event_type> e{r.position, std::move(r.record.type), std::move(r.tags), std::move(*event),
-                                       std::move(r.metadata)};
-      visit(e);
-      ++visited;
-    });
-    if (!rows.has_value()) {
-      return unexpected<read_error>(std::move(rows).error());
-    }
-    if (failed) {
-      return unexpected<read_error>(store_unavailable{*failed});
-    }
-    return visited;
+    return detail::decode_each(
+        codec_, options_.decode, skipped_, [&](auto&& row) { return scan(q, options, row); }, visit);
   }
 
-  // The records as stored, undecoded.
+  // The records as stored, undecoded: for an event that no longer decodes, for export and for inspection.
   [[nodiscard]] expected<std::vector<stored_record>, read_error> read_encoded(const query& q,
                                                                              const read_options& options = {}) const {
-    std::vector<stored_record> out;
-    auto rows = scan(q, options, [&](stored_record&& r) { out.push_back(std::move(r)); });
-    if (!rows.has_value()) {
-      return unexpected<read_error>(std::move(rows).error());
-    }
-    return out;
+    return detail::collect_records([&](auto&& row) { return scan(q, options, row); });
   }
 
   [[nodiscard]] append_result append(std::vector<event_to_append<event_type>> batch,
