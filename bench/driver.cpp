@@ -185,7 +185,9 @@ struct item_added {
 };
 using item_event = std::variant<item_added>;
 
-outcome append(const options& o) {
+// conditional-append: the same appends without the read: `after` is the position this thread's previous append
+// returned (the head, before its first). What an append costs on its own, beside raw-insert.
+outcome append(const options& o, bool read_head_first) {
   return on_store<item_event>(o, [&](auto& store) {
   struct accepted {
     decider::position at;
@@ -198,13 +200,15 @@ outcome append(const options& o) {
   const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
     std::mt19937_64 random(t + 1);
     kept[t].reserve(share);
+    decider::position last = store.head();
     for (std::uint64_t i = 0; i < share; ++i) {
       auto a = "a:" + std::to_string(random() % 1000);
       auto b = "b:" + std::to_string(random() % 997);
-      const auto after = store.head();
+      const auto after = read_head_first ? store.head() : last;
       auto r = store.append({{item_added{i, a, b}}},
                             decider::append_condition{decider::tagged({a}) | decider::tagged({b}), after});
       if (r) {
+        last = *r;
         kept[t].push_back({*r, after, std::move(a), std::move(b)});
       } else {
         ++failed;
@@ -378,7 +382,8 @@ const std::map<std::string, workload>& workloads() {
   static const std::map<std::string, workload> all{
       {"fold-combined", [](const options& o) { return fold(o, true); }},
       {"fold-handwritten", [](const options& o) { return fold(o, false); }},
-      {"append", append},
+      {"append", [](const options& o) { return append(o, true); }},
+      {"conditional-append", [](const options& o) { return append(o, false); }},
       {"read-tag", read_tag},
       {"course", course},
       {"billing", billing},

@@ -57,8 +57,8 @@ for c in 1 4 16 100; do
 done
 fi
 
-# The durable stores: conditional appends against raw insert transactions (one event row and one tag row each) at
-# the same concurrency, alternating, on a throwaway PostgreSQL 15 server (fsync on) and on an SQLite file in the
+# The durable stores: conditional appends (alone, and each after a read of the head) against raw insert
+# transactions (one event row and one tag row each) at the same concurrency, alternating, on a throwaway PostgreSQL 15 server (fsync on) and on an SQLite file in the
 # build tree (synchronous=FULL, then NORMAL). Then one seed workload on each, to show the same code running.
 durable=20000
 $quick && durable=4000
@@ -69,12 +69,14 @@ pg="host=$pg_dir dbname=postgres user=postgres"
 sqlite_file="$PWD/build/bench/bench-sqlite.db"
 for _ in $(seq "$repetitions"); do
   for c in 1 4 16; do
-    repetitions=1 run --workload raw-insert --store postgres --pg "$pg" --n "$durable" --concurrency "$c"
-    repetitions=1 run --workload append --store postgres --pg "$pg" --n "$durable" --concurrency "$c"
+    for w in raw-insert conditional-append append; do
+      repetitions=1 run --workload "$w" --store postgres --pg "$pg" --n "$durable" --concurrency "$c"
+    done
   done
   for sync in full normal; do
-    repetitions=1 run --workload raw-insert --store sqlite --sqlite "$sqlite_file" --sync "$sync" --n "$durable" --concurrency 4
-    repetitions=1 run --workload append --store sqlite --sqlite "$sqlite_file" --sync "$sync" --n "$durable" --concurrency 4
+    for w in raw-insert conditional-append append; do
+      repetitions=1 run --workload "$w" --store sqlite --sqlite "$sqlite_file" --sync "$sync" --n "$durable" --concurrency 4
+    done
   done
 done
 run --workload course --store postgres --pg "$pg" --n 5000 --concurrency 4

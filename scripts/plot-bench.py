@@ -149,8 +149,9 @@ def main():
             name = f'{r["workload"][len("transfer-"):]} ({r["n"]} transfers)'
             # Transfers that went through per second: a design that fails fast must not look fast.
             transfers.setdefault(name, []).append((r["concurrency"], r["succeeded"] / r["seconds"]))
-        elif r["workload"] in ("append", "raw-insert") and r["store"] != "memory":
-            kind = "conditional appends" if r["workload"] == "append" else "raw insert transactions"
+        elif r["workload"] in ("append", "conditional-append", "raw-insert") and r["store"] != "memory":
+            kind = {"append": "read, then append", "conditional-append": "conditional append",
+                    "raw-insert": "raw insert"}[r["workload"]]
             durable.setdefault(f'{r["store"]}: {kind}', []).append((r["concurrency"], r["ops_per_s"]))
         elif r["workload"] == "append":
             appends.setdefault(f'concurrency {r["concurrency"]}', []).append((r["n"], r["ops_per_s"]))
@@ -162,8 +163,9 @@ def main():
     if chart("Conditional appends/s against store size", "events appended (store size at the end)", "appends/s",
              appends, out_dir / "append.svg"):
         made.append("append.svg")
-    if chart("Durable stores: conditional appends/s against raw insert transactions/s", "concurrent writers",
-             "per second", {k: v for k, v in durable.items() if k.startswith("postgres")}, out_dir / "durable.svg"):
+    if chart("PostgreSQL: conditional appends/s against raw insert transactions/s", "concurrent writers",
+             "per second", {k[len("postgres: "):]: v for k, v in durable.items() if k.startswith("postgres: ")},
+             out_dir / "durable.svg"):
         made.append("durable.svg")
     table_path = Path(sys.argv[1]).with_name("tables.md")  # beside the results: copied into the docs by hand
     table_path.write_text(tables(rows))
