@@ -12,9 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "decider/store/json_codec.hpp"
 #include "decider/store/postgres.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
+#include "durable/odd_names.hpp"
 #include "durable/process_checks.hpp"
 
 namespace postgres_test {
@@ -209,4 +211,13 @@ TEST_CASE("the PostgreSQL store as the docs show it: one schema per store, a bou
   CHECK(appends == 2);
   CHECK(commits == 2);
   CHECK(store.drop_schema().has_value());
+}
+
+TEST_CASE("PostgreSQL: type names and tags with quotes, backslashes, SQL and UTF-8 are data, byte for byte",
+          "[postgres]") {
+  auto store = decider::postgres_store<decider::json_codec<decider_test::odd_event>>::open(
+      conninfo(), {.schema = fresh_schema("odd")});
+  REQUIRE(store.has_value());
+  decider_test::check_odd_names(**store);
+  CHECK((*store)->drop_schema().has_value());
 }

@@ -18,6 +18,7 @@
 #include "decider/store/sqlite.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
+#include "durable/odd_names.hpp"
 #include "durable/process_checks.hpp"
 #include "support/temporary_directory.hpp"
 
@@ -235,4 +236,12 @@ TEST_CASE("the SQLite store as the docs show it: open a file, append under a con
   const auto raw = store.read_encoded(decider::tagged({"room:101"}));
   REQUIRE(raw.has_value());
   CHECK(raw->front().record.payload == R"({"guest":"ada","room":"101"})");
+}
+
+TEST_CASE("SQLite: type names and tags with quotes, backslashes, SQL and UTF-8 are data, byte for byte", "[sqlite]") {
+  decider_test::temporary_directory dir("sqlite-odd");
+  auto store = decider::sqlite_store<decider::json_codec<decider_test::odd_event>>::open(
+      (dir.path / "odd.db").string());
+  REQUIRE(store.has_value());
+  decider_test::check_odd_names(**store);
 }
