@@ -160,6 +160,55 @@ expected<std::vector<stored_record>, read_error> collect_records(Scan&& scan) {
   return out;
 }
 
+// The public face both durable stores share: reads that decode what the store's scan(query, options, row) gives,
+// and appends that go to its submit(batch, condition query or nullptr, after). A store derives from it with itself
+// as `Store`, and declares it a friend.
+template <class Store, class Codec>
+class durable_front {
+ public:
+  using event_type = typename Codec::event_type;
+
+  [[nodiscard]] read_result<event_type> read(const query& q, const read_options& options = {}) const {
+    return collect_events<event_type>([&](auto&& visit) { return read_each(q, options, visit); });
+  }
+
+  // Calls visit(const stored_event&) for each matching event, in order.
+  template <class Visit>
+  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
+    return decode_each(
+        codec_, decode_, skipped_, [&](auto&& row) { return self().scan(q, options, row); }, visit);
+  }
+
+  // The records as stored, undecoded: for an event that no longer decodes, for export and for inspection.
+  [[nodiscard]] expected<std::vector<stored_record>, read_error> read_encoded(const query& q,
+                                                                             const read_options& options = {}) const {
+    return collect_records([&](auto&& row) { return self().scan(q, options, row); });
+  }
+
+  [[nodiscard]] append_result append(std::vector<event_to_append<event_type>> batch,
+                                     const std::optional<append_condition>& condition = {}) {
+    return self().submit(batch, condition ? &condition->fail_if_events_match : nullptr,
+                         condition ? condition->after : std::nullopt);
+  }
+  [[nodiscard]] append_result append_unless(std::vector<event_to_append<event_type>> batch, const query& q,
+                                            std::optional<position> after) {
+    return self().submit(batch, &q, after);
+  }
+
+  // Records left out by reads with on_decode_error::skip, since the store was opened.
+  [[nodiscard]] std::size_t skipped_records() const noexcept { return skipped_.load(); }
+
+ protected:
+  durable_front(Codec codec, on_decode_error decode) : codec_(std::move(codec)), decode_(decode) {}
+  Codec codec_;
+
+ private:
+  [[nodiscard]] const Store& self() const { return static_cast<const Store&>(*this); }
+  [[nodiscard]] Store& self() { return static_cast<Store&>(*this); }
+  on_decode_error decode_;
+  mutable std::atomic<std::size_t> skipped_{0};
+};
+
 // One caller's append waiting for the writer.
 struct queued_append {
   std::vector<pending_event> events;

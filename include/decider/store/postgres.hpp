@@ -543,7 +543,7 @@ class select_builder {
 }  // namespace detail::pg
 
 template <class Codec>
-class postgres_store {
+class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec> {
   static_assert(event_codec<Codec>,
                 "decider::postgres_store: the codec must model decider::event_codec (encode(event) -> encode_result, "
                 "decode(encoded_event, position) -> decode_result).");
@@ -554,6 +554,7 @@ class postgres_store {
  public:
   using event_type = typename Codec::event_type;
   static constexpr int schema_version = 1;
+  friend class detail::durable_front<postgres_store<Codec>, Codec>;
 
   // Connects, then creates the schema or checks (and migrates) the one found. A server that cannot be reached, a
   // refused login, a schema name that is not a plain identifier, or a schema newer than this library's gives
@@ -582,32 +583,6 @@ class postgres_store {
   postgres_store& operator=(const postgres_store&) = delete;
   ~postgres_store() = default;
 
-  [[nodiscard]] read_result<event_type> read(const query& q, const read_options& options = {}) const {
-    return detail::collect_events<event_type>([&](auto&& visit) { return read_each(q, options, visit); });
-  }
-
-  // Calls visit(const stored_event&) for each matching event, in order.
-  template <class Visit>
-  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
-    return detail::decode_each(
-        codec_, options_.decode, skipped_, [&](auto&& row) { return scan(q, options, row); }, visit);
-  }
-
-  // The records as stored, undecoded: for an event that no longer decodes, for export and for inspection.
-  [[nodiscard]] expected<std::vector<stored_record>, read_error> read_encoded(const query& q,
-                                                                             const read_options& options = {}) const {
-    return detail::collect_records([&](auto&& row) { return scan(q, options, row); });
-  }
-
-  [[nodiscard]] append_result append(std::vector<event_to_append<event_type>> batch,
-                                     const std::optional<append_condition>& condition = {}) {
-    return submit(batch, condition ? &condition->fail_if_events_match : nullptr,
-                  condition ? condition->after : std::nullopt);
-  }
-  [[nodiscard]] append_result append_unless(std::vector<event_to_append<event_type>> batch, const query& q,
-                                            std::optional<position> after) {
-    return submit(batch, &q, after);
-  }
 
   // The last position stored (by any process), or 0 when the server cannot say.
   [[nodiscard]] position head() const {
@@ -660,7 +635,6 @@ class postgres_store {
     return published_.load() > after || remote_.load() > after;
   }
 
-  [[nodiscard]] std::size_t skipped_records() const noexcept { return skipped_.load(); }
   [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const {
     return queue_.groups_and_appends();
   }
@@ -742,11 +716,11 @@ class postgres_store {
   };
 
   postgres_store(std::string conninfo, postgres_options options, Codec codec, std::unique_ptr<connection> writer)
-      : conninfo_(std::move(conninfo)),
+      : detail::durable_front<postgres_store, Codec>(std::move(codec), options.decode),
+        conninfo_(std::move(conninfo)),
         options_(std::move(options)),
         schema_("\"" + options_.schema + "\""),
         channel_("decider_" + options_.schema),
-        codec_(std::move(codec)),
         writer_(std::move(writer)),
         readers_(conninfo_, options_.connect_timeout, options_.max_readers),
         queue_(options_.max_group, options_.group_wait) {}
@@ -894,7 +868,7 @@ class postgres_store {
 
   append_result submit(std::vector<event_to_append<event_type>>& batch, const query* condition,
                        std::optional<position> after) {
-    auto encoded = detail::encode_batch(codec_, batch, options_.max_event_bytes);
+    auto encoded = detail::encode_batch(this->codec_, batch, options_.max_event_bytes);
     if (!encoded.has_value()) {
       return unexpected<append_error>(std::move(encoded).error());
     }
@@ -1432,7 +1406,6 @@ class postgres_store {
   postgres_options options_;
   std::string schema_;   // quoted
   std::string channel_;  // NOTIFY channel
-  Codec codec_;
   mutable std::mutex writer_mutex_;
   std::unique_ptr<connection> writer_;  // the group's writer only
   mutable reader_pool readers_;
@@ -1454,7 +1427,6 @@ class postgres_store {
   std::size_t skip_fast_ = 0;
   std::unordered_map<std::string, std::int64_t> type_ids_;  // the dictionaries' ids, as committed
   std::unordered_map<std::string, std::int64_t> tag_ids_;
-  mutable std::atomic<std::size_t> skipped_{0};
   std::atomic<position> published_{0};
   mutable std::atomic<position> remote_{0};
   mutable std::mutex listen_mutex_;

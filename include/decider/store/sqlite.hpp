@@ -276,7 +276,7 @@ class select_builder {
 }  // namespace detail::sqlite
 
 template <class Codec>
-class sqlite_store {
+class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
   static_assert(event_codec<Codec>,
                 "decider::sqlite_store: the codec must model decider::event_codec (encode(event) -> encode_result, "
                 "decode(encoded_event, position) -> decode_result).");
@@ -286,6 +286,7 @@ class sqlite_store {
  public:
   using event_type = typename Codec::event_type;
   static constexpr int schema_version = 1;
+  friend class detail::durable_front<sqlite_store<Codec>, Codec>;
 
   // Opens the file (creating it and the schema when absent). A file that is not a database, a database whose
   // schema is newer than this library's, or a directory that cannot be written gives store_unavailable.
@@ -308,33 +309,6 @@ class sqlite_store {
   sqlite_store& operator=(const sqlite_store&) = delete;
   ~sqlite_store() = default;
 
-  [[nodiscard]] read_result<event_type> read(const query& q, const read_options& options = {}) const {
-    return detail::collect_events<event_type>([&](auto&& visit) { return read_each(q, options, visit); });
-  }
-
-  // Calls visit(const stored_event&) for each matching event, in order.
-  template <class Visit>
-  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
-    return detail::decode_each(
-        codec_, options_.decode, skipped_, [&](auto&& row) { return scan(q, options, row); }, visit);
-  }
-
-  // The records as stored, undecoded: for an event that no longer decodes, for export and for inspection.
-  [[nodiscard]] expected<std::vector<stored_record>, read_error> read_encoded(const query& q,
-                                                                             const read_options& options = {}) const {
-    return detail::collect_records([&](auto&& row) { return scan(q, options, row); });
-  }
-
-  // [docs:sqlite-append]
-  [[nodiscard]] append_result append(std::vector<event_to_append<event_type>> batch,
-                                     const std::optional<append_condition>& condition = {}) {
-    return submit(batch, condition ? &condition->fail_if_events_match : nullptr,
-                  condition ? condition->after : std::nullopt);
-  }
-  [[nodiscard]] append_result append_unless(std::vector<event_to_append<event_type>> batch, const query& q,
-                                            std::optional<position> after) {
-    return submit(batch, &q, after);
-  }
   // [/docs:sqlite-append]
 
   // The last position stored (by any process), or 0.
@@ -359,8 +333,6 @@ class sqlite_store {
     return appended_.wait_for(lock, timeout, [&] { return published_.load() > after; });
   }
 
-  // Records left out by reads with on_decode_error::skip, since the store was opened.
-  [[nodiscard]] std::size_t skipped_records() const noexcept { return skipped_.load(); }
   // How many transactions committed how many appends (group commit at work), since the store was opened.
   [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const {
     return queue_.groups_and_appends();
@@ -405,9 +377,9 @@ class sqlite_store {
   };
 
   sqlite_store(std::string path, sqlite_options options, Codec codec, std::unique_ptr<connection> writer)
-      : path_(std::move(path)),
+      : detail::durable_front<sqlite_store, Codec>(std::move(codec), options.decode),
+        path_(std::move(path)),
         options_(options),
-        codec_(std::move(codec)),
         writer_(std::move(writer)),
         readers_(path_, options.busy_timeout),
         queue_(options.max_group, options.group_wait) {}
@@ -550,7 +522,7 @@ class sqlite_store {
 
   append_result submit(std::vector<event_to_append<event_type>>& batch, const query* condition,
                        std::optional<position> after) {
-    auto encoded = detail::encode_batch(codec_, batch, options_.max_event_bytes);
+    auto encoded = detail::encode_batch(this->codec_, batch, options_.max_event_bytes);
     if (!encoded.has_value()) {
       return unexpected<append_error>(std::move(encoded).error());
     }
@@ -746,11 +718,9 @@ class sqlite_store {
 
   std::string path_;
   sqlite_options options_;
-  Codec codec_;
   std::unique_ptr<connection> writer_;  // used by the group's writer only
   mutable reader_pool readers_;
   detail::commit_queue queue_;
-  mutable std::atomic<std::size_t> skipped_{0};
   std::atomic<position> published_{0};
   mutable std::mutex wake_mutex_;
   mutable std::condition_variable appended_;
