@@ -57,7 +57,8 @@ TEST_CASE("the PostgreSQL store gives back every byte of events, tags and metada
   const auto schema = fresh_schema("bytes");
   const std::string awkward =
       "tab\t newline\n backslash\\ quote\" apostrophe' $1 comma, '); DROP TABLE events; -- ünïcode \xF0\x9F\x92\xB6";
-  const std::string binary_payload("payload\0with NUL and \xFF\xFE bytes", 32);
+  constexpr char payload_bytes[] = "payload\0with NUL and \xFF\xFE bytes";
+  const std::string binary_payload(payload_bytes, sizeof payload_bytes - 1);
   std::vector<decider::stored_event<conformance::event>> before;
   {
     auto s = open_store(schema);
