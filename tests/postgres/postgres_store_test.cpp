@@ -6,10 +6,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
-#include <latch>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "decider/store/json_codec.hpp"
@@ -103,35 +101,7 @@ TEST_CASE("the PostgreSQL store refuses what it cannot store with a clear error,
 TEST_CASE("the PostgreSQL store commits queued appends together, each checked against the ones before it",
           "[postgres]") {
   auto s = open_store(fresh_schema("group"));
-  constexpr int writers = 8;
-  constexpr int per_writer = 25;
-  std::atomic<int> accepted{0};
-  std::atomic<int> failed{0};
-  std::latch go(writers);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      go.arrive_and_wait();
-      for (int i = 0; i < per_writer; ++i) {
-        if (i == 0 && s->append({{alpha{{"name:taken"}, std::to_string(w)}}},
-                                decider::append_condition{decider::tagged({"name:taken"}), std::nullopt})) {
-          ++accepted;
-        }
-        failed += s->append({{beta{{"writer:" + std::to_string(w)}, std::to_string(i)}}}).has_value() ? 0 : 1;
-      }
-    });
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-  CHECK(failed == 0);
-  CHECK(accepted == 1);
-  CHECK(s->read(decider::tagged({"name:taken"}))->size() == 1);
-  CHECK(s->head() == 1 + writers * per_writer);
-  const auto [commits, appends] = s->commits_and_appends();
-  INFO(commits << " commits for " << appends << " appends");
-  CHECK(appends == writers * (per_writer + 1));
-  CHECK(commits < appends);
+  decider_test::check_group_commit(*s);
 }
 
 TEST_CASE("a PostgreSQL record that no longer decodes fails the read with its position and type, or is skipped",

@@ -2,14 +2,11 @@
 // durability settings, group commit, refusals of bad input, records that no longer decode, unusable files.
 #include <unistd.h>
 
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <latch>
 #include <memory>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <variant>
 #include <vector>
@@ -98,37 +95,7 @@ TEST_CASE("the SQLite store refuses an oversized event with a clear error and st
 TEST_CASE("the SQLite store commits queued appends together, each checked against the ones before it", "[sqlite]") {
   decider_test::temporary_directory dir("sqlite-group");
   auto s = open_store((dir.path / "events.db").string());  // FULL: each commit waits for the disk
-  constexpr int writers = 8;
-  constexpr int per_writer = 25;
-  std::atomic<int> accepted{0};
-  std::atomic<int> failed{0};
-  std::latch go(writers);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      go.arrive_and_wait();
-      for (int i = 0; i < per_writer; ++i) {
-        // Every writer claims the same name: only the first claim may succeed, even inside one commit.
-        if (i == 0 && s->append({{alpha{{"name:taken"}, std::to_string(w)}}},
-                                decider::append_condition{decider::tagged({"name:taken"}), std::nullopt})) {
-          ++accepted;
-        }
-        // Catch's assertions are not for other threads: count, and check after the join.
-        failed += s->append({{beta{{"writer:" + std::to_string(w)}, std::to_string(i)}}}).has_value() ? 0 : 1;
-      }
-    });
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-  CHECK(failed == 0);
-  CHECK(accepted == 1);
-  CHECK(s->read(decider::tagged({"name:taken"}))->size() == 1);
-  CHECK(s->head() == 1 + writers * per_writer);
-  const auto [commits, appends] = s->commits_and_appends();
-  CHECK(appends == writers * (per_writer + 1));
-  CHECK(commits < appends);  // some commits served several appends
-  INFO(commits << " commits for " << appends << " appends");
+  decider_test::check_group_commit(*s);
 }
 
 TEST_CASE("a record that no longer decodes fails the read with its position and type, or is skipped",
