@@ -199,7 +199,8 @@ int main() {
   std::cout << "\nAfter billing:\n";
   o.send("u1", edit_activity{"a1", "call with client, 60 min"});
   o.send("u1", start_activity{"a2", "review contract"});
-  const auto& a1 = o.everyone.instance(o.state, "u1").activities.at("a1");
+  const auto u1 = o.everyone.instance(o.state, "u1");  // a value: a reference into the temporary would dangle
+  const auto& a1 = u1.activities.at("a1");
   std::cout << "  u1/a1 is at version " << a1.version << ", batched by " << a1.batched->batch_id << " at version "
             << a1.batched->version << '\n';
 

@@ -229,6 +229,12 @@ struct execute_options {
   // stored once (the store answers a repeated batch of ids with the first append's position).
   std::string idempotency_key{};
   event_metadata metadata{};  // correlation and causation ids for every event of the decision
+  // A store_unavailable is retried too, within max_attempts and with the same backoff: a failed read always; a
+  // failed append only when the command has an idempotency_key, by sending the same batch under the same
+  // condition again (stored once, whether or not the lost attempt arrived). Without a key a failed append is
+  // returned at once: it may have been stored, and only the caller can tell. After the last attempt the error
+  // is the store_unavailable, its message naming the attempts.
+  bool retry_unavailable = true;
 };
 
 template <class Event, class State>
@@ -244,13 +250,22 @@ using execute_error = detail::flat_variant_t<Error, retries_exhausted, store_una
 
 namespace detail {
 
-// Runs attempt(n) for n = 1.. until it returns a result; between attempts, backs off (doubling, capped).
+// Why an attempt asks for another: a failed condition, or a store that could not answer.
+struct retry_reason {
+  std::optional<store_unavailable> unavailable{};  // set: the store failed; empty: a conflict
+};
+
+// Runs attempt(n, reason) for n = 1.. until it returns a result; between attempts, backs off (doubling, capped).
+// An attempt that returns nullopt says why in `reason`. After the last one: retries_exhausted for conflicts, or
+// the store's error, naming the attempts, when the store was failing.
 template <class Result, class Attempt>
 Result with_retry(const execute_options& options, Attempt attempt) {
   using error = typename Result::error_type;
   auto backoff = options.first_backoff;
+  retry_reason reason;
   for (std::size_t n = 1; n <= options.max_attempts; ++n) {
-    std::optional<Result> done = attempt(n);
+    reason.unavailable.reset();
+    std::optional<Result> done = attempt(n, reason);
     if (done) {
       return std::move(*done);
     }
@@ -264,7 +279,21 @@ Result with_retry(const execute_options& options, Attempt attempt) {
       backoff = std::min(backoff * 2, options.max_backoff);
     }
   }
+  if (reason.unavailable) {
+    return Result(unexpected<error>(error(store_unavailable{"gave up after " + std::to_string(options.max_attempts) +
+                                                            " attempts: " + reason.unavailable->message})));
+  }
   return Result(unexpected<error>(error(retries_exhausted{options.max_attempts})));
+}
+
+// A read's error: nullopt to try again (recorded in reason), or the error to return.
+template <class Error>
+std::optional<Error> unless_retried(const store_unavailable& e, const execute_options& options, retry_reason& reason) {
+  if (options.retry_unavailable) {
+    reason.unavailable = e;
+    return std::nullopt;
+  }
+  return Error(e);
 }
 
 // A store's append error as a runner error; nullopt for a failed condition (retry).
@@ -330,35 +359,17 @@ struct execute_fn {
     using state_type = typename Model::state_type;
     using result = expected<execution<Event, state_type>, error>;
 
-    return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
-      auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
-      auto state = std::move(start.first);
-      position through = start.second.value_or(0);  // the last position read; 0: none (positions start at 1)
-      read_options window{};
-      if (through > 0) {
-        window.from = through + 1;  // a cached model has folded everything up to `through`
-      }
-      const auto read =
-          read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
-            state = model.evolve(std::move(state), e, items);
-            through = e.position;
-          });
-      if (!read.has_value()) {
-        return result(unexpected<error>(error(read.error())));
-      }
-      const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
-      detail::remember(model, state, last);
-      auto decision = decide(static_cast<const typename Model::state_type&>(state));
-      if (!decision.has_value()) {
-        return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
-      }
-      if (decision->empty()) {
-        return result(execution<Event, state_type>{through, {}, attempt, std::move(state)});
-      }
+    // An append whose answer was lost, kept to be sent again as it was (idempotency_key set).
+    struct unanswered {
       std::vector<Event> events;
-      for (auto& e : *decision) {
-        events.push_back(detail::widen<Event>(std::move(e)));
-      }
+      state_type state;
+      position through = 0;
+      std::optional<position> last;
+    };
+    std::optional<unanswered> resend;
+    // Sends the decided events under the condition {union query, last}; the result, or nullopt to try again.
+    auto append = [&](std::vector<Event> events, state_type state, position through, std::optional<position> last,
+                      std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
       auto appended = append_unless(store, detail::to_append(events, options), model.selects(), last);
       if (appended.has_value()) {
         // Fold the decided events as the store now holds them, so the caller need not read again.
@@ -374,10 +385,58 @@ struct execute_fn {
         detail::remember(model, state, *appended);
         return result(execution<Event, state_type>{*appended, std::move(events), attempt, std::move(state)});
       }
+      if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
+        if (!options.retry_unavailable || options.idempotency_key.empty()) {
+          return result(unexpected<error>(error(*down)));
+        }
+        reason.unavailable = *down;
+        resend = unanswered{std::move(events), std::move(state), through, last};
+        return std::nullopt;  // send the same batch again: the store recognizes it if the lost attempt arrived
+      }
       if (auto failure = detail::unless_conflict<error>(appended.error())) {
         return result(unexpected<error>(std::move(*failure)));
       }
       return std::nullopt;  // a concurrent append to the boundary: read and decide again
+    };
+    return detail::with_retry<result>(options, [&](std::size_t attempt,
+                                                   detail::retry_reason& reason) -> std::optional<result> {
+      if (resend) {
+        auto again = std::move(*resend);
+        resend.reset();
+        return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
+      }
+      auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
+      auto state = std::move(start.first);
+      position through = start.second.value_or(0);  // the last position read; 0: none (positions start at 1)
+      read_options window{};
+      if (through > 0) {
+        window.from = through + 1;  // a cached model has folded everything up to `through`
+      }
+      const auto read =
+          read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
+            state = model.evolve(std::move(state), e, items);
+            through = e.position;
+          });
+      if (!read.has_value()) {
+        if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
+          return result(unexpected<error>(std::move(*failure)));
+        }
+        return std::nullopt;
+      }
+      const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
+      detail::remember(model, state, last);
+      auto decision = decide(static_cast<const typename Model::state_type&>(state));
+      if (!decision.has_value()) {
+        return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
+      }
+      if (decision->empty()) {
+        return result(execution<Event, state_type>{through, {}, attempt, std::move(state)});
+      }
+      std::vector<Event> events;
+      for (auto& e : *decision) {
+        events.push_back(detail::widen<Event>(std::move(e)));
+      }
+      return append(std::move(events), std::move(state), through, last, attempt, reason);
     });
   }
 };

@@ -36,10 +36,13 @@ struct run_event_sourced_fn {
     using Event = typename Streams::event_type;
     using error = execute_error<error_of<D>>;
     using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
+    return detail::with_retry<result>(options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
       auto read = streams.read_stream(stream);
       if (!read.has_value()) {
-        return result(unexpected<error>(error(std::move(read).error())));
+        if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
+          return result(unexpected<error>(std::move(*failure)));
+        }
+        return std::nullopt;
       }
       state_of<D> state = d.initial_state();
       for (const auto& e : read->events) {
@@ -65,6 +68,13 @@ struct run_event_sourced_fn {
       if (appended.has_value()) {
         return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
       }
+      // With an idempotency key, an append whose answer was lost is decided again on a fresh read: the events'
+      // ids keep it stored once (the store answers the same batch with its first position).
+      if (const auto* down = std::get_if<store_unavailable>(&appended.error());
+          down != nullptr && options.retry_unavailable && !options.idempotency_key.empty()) {
+        reason.unavailable = *down;
+        return std::nullopt;
+      }
       if (auto failure = detail::unless_conflict<error>(appended.error())) {
         return result(unexpected<error>(std::move(*failure)));
       }
@@ -82,10 +92,13 @@ struct run_state_stored_fn {
     static_assert(detail::check_decider<D>());
     using error = execute_error<error_of<D>>;
     using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    return detail::with_retry<result>(options, [&](std::size_t attempt) -> std::optional<result> {
+    return detail::with_retry<result>(options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
       auto loaded = states.load(id);
       if (!loaded.has_value()) {
-        return result(unexpected<error>(error(std::move(loaded).error())));
+        if (auto failure = detail::unless_retried<error>(loaded.error(), options, reason)) {
+          return result(unexpected<error>(std::move(*failure)));
+        }
+        return std::nullopt;
       }
       const stream_version version = *loaded ? (*loaded)->version : 0;
       state_of<D> state = *loaded ? std::move((*loaded)->state) : d.initial_state();
