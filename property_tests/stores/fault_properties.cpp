@@ -213,6 +213,30 @@ TEST_CASE("faults: a store that stays down gives store_unavailable after exactly
   }));
 }
 
+TEST_CASE("faults: an append whose answer is lost is sent again and stored once", "[store][faults]") {
+  // [docs:faults]
+  decider::memory_store<bank::event> inner;
+  REQUIRE(inner.append({{bank::opened{"a1"}, {}}}).has_value());
+  // The first append reaches the store, and its answer is lost; the second is slowed down by 2 ms.
+  decider::testing::faulty_store store(inner, [](const decider::testing::call_info& call) {
+    decider::testing::fault f;
+    if (call.call == decider::testing::store_call::append && call.number == 1) {
+      f.kind = decider::testing::fault_kind::unavailable_after;
+    } else if (call.call == decider::testing::store_call::append && call.number == 2) {
+      f.delay = std::chrono::milliseconds{2};
+    }
+    return f;
+  });
+  const auto done = decider::run_dcb(store, bank::account{}, decider::tagged({decider::make_tag("account", "a1")}),
+                                     bank::command{bank::deposit{"a1", 5}},
+                                     decider::execute_options{.idempotency_key = "deposit-1"});
+  REQUIRE(done.has_value());
+  CHECK(done->attempts == 2);
+  CHECK(store.counts().lost_acknowledgements == 1);
+  CHECK(inner.read(decider::query::all())->size() == 2);  // opened, and the deposit once
+  // [/docs:faults]
+}
+
 TEST_CASE("faults: without an idempotency key a lost acknowledgement is returned at once, not retried",
           "[store][faults]") {
   decider::memory_store<bank::event> inner;

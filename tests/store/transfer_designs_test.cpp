@@ -88,14 +88,14 @@ TEST_CASE("seed 004 designs: two locks in turn deadlock when the opposite transf
   std::atomic<transfers::result> outcome{transfers::result::done};
   {
     // A transfer from b to a has taken its payee's lock, a's; ours, from a to b, takes b's and waits for a's.
-    std::unique_lock<std::timed_mutex> opposite(design.locks["a"]);
+    std::unique_lock<transfers::timed_mutex> opposite(design.locks["a"]);
     std::thread client([&] { outcome = design.transfer(s, "a", "b", 5, "t1"); });
     client.join();
   }
   CHECK(outcome.load() == transfers::result::deadlocked);
   {
     // Waiting for the first lock, the payee's, is a timeout but not the deadlock.
-    std::unique_lock<std::timed_mutex> busy(design.locks["b"]);
+    std::unique_lock<transfers::timed_mutex> busy(design.locks["b"]);
     std::thread client([&] { outcome = design.transfer(s, "a", "b", 5, "t2"); });
     client.join();
   }
