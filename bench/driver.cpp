@@ -118,8 +118,9 @@ outcome on_store(const options& o, Body body) {
     outcome out;
     {
       auto store = decider::sqlite_store<decider::json_codec<Event>>::open(
-          path, {.durability = o.sync == "normal" ? decider::sqlite_durability::normal : decider::sqlite_durability::full,
-                 .group_wait = std::chrono::microseconds(o.group_wait_us)});
+          path,
+          {.durability = o.sync == "normal" ? decider::sqlite_durability::normal : decider::sqlite_durability::full,
+           .group_wait = std::chrono::microseconds(o.group_wait_us)});
       if (!store.has_value()) {
         std::cerr << "decider-bench: " << store.error().message << '\n';
         std::exit(2);
@@ -177,10 +178,8 @@ struct item_added {
   std::string a;
   std::string b;
   static constexpr std::string_view type_name = "item_added";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("n", &item_added::n),
-                 decider::field("a", &item_added::a),
-                 decider::field("b", &item_added::b)};
+  static constexpr auto json_fields = std::tuple{
+      decider::field("n", &item_added::n), decider::field("a", &item_added::a), decider::field("b", &item_added::b)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {a, b}; }
 };
 using item_event = std::variant<item_added>;
@@ -189,43 +188,43 @@ using item_event = std::variant<item_added>;
 // returned (the head, before its first). What an append costs on its own, beside raw-insert.
 outcome append(const options& o, bool read_head_first) {
   return on_store<item_event>(o, [&](auto& store) {
-  struct accepted {
-    decider::position at;
-    decider::position after;
-    std::string a;
-    std::string b;
-  };
-  std::vector<std::vector<accepted>> kept(o.concurrency);
-  std::atomic<std::uint64_t> failed{0};
-  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
-    std::mt19937_64 random(t + 1);
-    kept[t].reserve(share);
-    decider::position last = store.head();
-    for (std::uint64_t i = 0; i < share; ++i) {
-      auto a = "a:" + std::to_string(random() % 1000);
-      auto b = "b:" + std::to_string(random() % 997);
-      const auto after = read_head_first ? store.head() : last;
-      auto r = store.append({{item_added{i, a, b}}},
-                            decider::append_condition{decider::tagged({a}) | decider::tagged({b}), after});
-      if (r) {
-        last = *r;
-        kept[t].push_back({*r, after, std::move(a), std::move(b)});
-      } else {
-        ++failed;
+    struct accepted {
+      decider::position at;
+      decider::position after;
+      std::string a;
+      std::string b;
+    };
+    std::vector<std::vector<accepted>> kept(o.concurrency);
+    std::atomic<std::uint64_t> failed{0};
+    const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+      std::mt19937_64 random(t + 1);
+      kept[t].reserve(share);
+      decider::position last = store.head();
+      for (std::uint64_t i = 0; i < share; ++i) {
+        auto a = "a:" + std::to_string(random() % 1000);
+        auto b = "b:" + std::to_string(random() % 997);
+        const auto after = read_head_first ? store.head() : last;
+        auto r = store.append({{item_added{i, a, b}}},
+                              decider::append_condition{decider::tagged({a}) | decider::tagged({b}), after});
+        if (r) {
+          last = *r;
+          kept[t].push_back({*r, after, std::move(a), std::move(b)});
+        } else {
+          ++failed;
+        }
+      }
+    });
+    outcome out{seconds, o.n, 0, failed.load(), 0};
+    for (const auto& mine : kept) {
+      out.succeeded += mine.size();
+      for (const auto& k : mine) {
+        const auto first = store.read(decider::tagged({k.a}) | decider::tagged({k.b}),
+                                      decider::read_options{.from = k.after + 1, .limit = 1});
+        out.violations += first && !first->empty() && first->front().position == k.at ? 0 : 1;
       }
     }
-  });
-  outcome out{seconds, o.n, 0, failed.load(), 0};
-  for (const auto& mine : kept) {
-    out.succeeded += mine.size();
-    for (const auto& k : mine) {
-      const auto first = store.read(decider::tagged({k.a}) | decider::tagged({k.b}),
-                                    decider::read_options{.from = k.after + 1, .limit = 1});
-      out.violations += first && !first->empty() && first->front().position == k.at ? 0 : 1;
-    }
-  }
-  out.violations += store.head() == out.succeeded ? 0 : 1;
-  return out;
+    out.violations += store.head() == out.succeeded ? 0 : 1;
+    return out;
   });
 }
 
@@ -233,26 +232,26 @@ outcome append(const options& o, bool read_head_first) {
 // from `concurrency` threads. ops_per_s is reads per second.
 outcome read_tag(const options& o) {
   return on_store<item_event>(o, [&](auto& store) {
-  const std::uint64_t every = std::max<std::uint64_t>(o.n / 100, 1);
-  std::vector<decider::event_to_append<item_event>> batch;
-  for (std::uint64_t i = 0; i < o.n; ++i) {
-    const bool target = i % every == 0 && i / every < 100;
-    batch.push_back({item_added{i, target ? "target" : "t:" + std::to_string(i % 100'000), "x"}});
-    if (batch.size() == 10'000 || i + 1 == o.n) {
-      (void)store.append(std::move(batch));
-      batch.clear();
+    const std::uint64_t every = std::max<std::uint64_t>(o.n / 100, 1);
+    std::vector<decider::event_to_append<item_event>> batch;
+    for (std::uint64_t i = 0; i < o.n; ++i) {
+      const bool target = i % every == 0 && i / every < 100;
+      batch.push_back({item_added{i, target ? "target" : "t:" + std::to_string(i % 100'000), "x"}});
+      if (batch.size() == 10'000 || i + 1 == o.n) {
+        (void)store.append(std::move(batch));
+        batch.clear();
+      }
     }
-  }
-  constexpr std::uint64_t reads = 20'000;
-  std::atomic<std::uint64_t> wrong{0};
-  const auto q = decider::tagged({"target"});
-  const double seconds = on_threads(reads, o.concurrency, [&](std::uint64_t, std::uint64_t share) {
-    for (std::uint64_t i = 0; i < share; ++i) {
-      const auto r = store.read(q);
-      wrong += r && r->size() == std::min<std::uint64_t>(100, o.n) ? 0 : 1;
-    }
-  });
-  return outcome{seconds, reads, reads - wrong.load(), 0, wrong.load()};
+    constexpr std::uint64_t reads = 20'000;
+    std::atomic<std::uint64_t> wrong{0};
+    const auto q = decider::tagged({"target"});
+    const double seconds = on_threads(reads, o.concurrency, [&](std::uint64_t, std::uint64_t share) {
+      for (std::uint64_t i = 0; i < share; ++i) {
+        const auto r = store.read(q);
+        wrong += r && r->size() == std::min<std::uint64_t>(100, o.n) ? 0 : 1;
+      }
+    });
+    return outcome{seconds, reads, reads - wrong.load(), 0, wrong.load()};
   });
 }
 
@@ -261,37 +260,37 @@ outcome read_tag(const options& o) {
 outcome course(const options& o) {
   using namespace course_workload;
   return on_store<course_workload::event>(o, [&](auto& store) {
-  const std::uint64_t courses = std::max<std::uint64_t>(o.n / 20, 1);
-  for (std::uint64_t c = 0; c < courses; ++c) {
-    (void)store.append({{course_defined{"c" + std::to_string(c), 30}}});
-  }
-  const std::uint64_t students = std::max<std::uint64_t>(o.n / 4, 1);
-  std::atomic<std::uint64_t> accepted{0};
-  std::atomic<std::uint64_t> refused{0};
-  std::atomic<std::uint64_t> lost{0};
-  std::atomic<std::uint64_t> conflicts{0};
-  const decider::execute_options retry{.max_attempts = 1'000,
-                                       .first_backoff = std::chrono::microseconds{1},
-                                       .max_backoff = std::chrono::microseconds{500}};
-  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
-    std::mt19937_64 random(t + 1);
-    for (std::uint64_t i = 0; i < share; ++i) {
-      const auto student = "s" + std::to_string(random() % students);
-      const auto r = subscribe(store, student, "c" + std::to_string(random() % courses), retry);
-      if (r) {
-        ++accepted;
-        conflicts += r->attempts - 1;
-      } else if (std::holds_alternative<refusal>(r.error())) {
-        ++refused;
-      } else {
-        ++lost;
-      }
+    const std::uint64_t courses = std::max<std::uint64_t>(o.n / 20, 1);
+    for (std::uint64_t c = 0; c < courses; ++c) {
+      (void)store.append({{course_defined{"c" + std::to_string(c), 30}}});
     }
-  });
-  const auto log = store.read(decider::query::all());
-  outcome out{seconds, o.n, accepted.load(), lost.load(), violations(*log)};
-  out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
-  return out;
+    const std::uint64_t students = std::max<std::uint64_t>(o.n / 4, 1);
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> refused{0};
+    std::atomic<std::uint64_t> lost{0};
+    std::atomic<std::uint64_t> conflicts{0};
+    const decider::execute_options retry{.max_attempts = 1'000,
+                                         .first_backoff = std::chrono::microseconds{1},
+                                         .max_backoff = std::chrono::microseconds{500}};
+    const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+      std::mt19937_64 random(t + 1);
+      for (std::uint64_t i = 0; i < share; ++i) {
+        const auto student = "s" + std::to_string(random() % students);
+        const auto r = subscribe(store, student, "c" + std::to_string(random() % courses), retry);
+        if (r) {
+          ++accepted;
+          conflicts += r->attempts - 1;
+        } else if (std::holds_alternative<refusal>(r.error())) {
+          ++refused;
+        } else {
+          ++lost;
+        }
+      }
+    });
+    const auto log = store.read(decider::query::all());
+    outcome out{seconds, o.n, accepted.load(), lost.load(), violations(*log)};
+    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
+    return out;
   });
 }
 
@@ -299,27 +298,27 @@ outcome course(const options& o) {
 outcome billing(const options& o) {
   using namespace std::chrono_literals;
   return on_store<billing::event>(o, [&](auto& store) {
-  const std::uint64_t users = std::max<std::uint64_t>(o.n / 2, 1);
-  std::vector<decider::event_to_append<billing::event>> batch;
-  for (std::uint64_t i = 0; i < o.n; ++i) {
-    const std::string user = "u" + std::to_string(i % users);
-    const std::string activity = user + "/a" + std::to_string(i / users);
-    const auto day = billing::format_day(std::chrono::sys_days{2026y / 11 / static_cast<unsigned>(1 + i % 30)});
-    batch.push_back({billing::activity_started{user, activity, "work"}});
-    batch.push_back({billing::activity_completed{user, activity, day}});
-    if (batch.size() >= 10'000 || i + 1 == o.n) {
-      (void)store.append(std::move(batch));
-      batch.clear();
+    const std::uint64_t users = std::max<std::uint64_t>(o.n / 2, 1);
+    std::vector<decider::event_to_append<billing::event>> batch;
+    for (std::uint64_t i = 0; i < o.n; ++i) {
+      const std::string user = "u" + std::to_string(i % users);
+      const std::string activity = user + "/a" + std::to_string(i / users);
+      const auto day = billing::format_day(std::chrono::sys_days{2026y / 11 / static_cast<unsigned>(1 + i % 30)});
+      batch.push_back({billing::activity_started{user, activity, "work"}});
+      batch.push_back({billing::activity_completed{user, activity, day}});
+      if (batch.size() >= 10'000 || i + 1 == o.n) {
+        (void)store.append(std::move(batch));
+        batch.clear();
+      }
     }
-  }
-  const auto began = clock::now();
-  const auto taken = billing::bill(store, "batch", billing::completed_since(0));
-  const double seconds = seconds_since(began);
-  const auto log = store.read(decider::query::all());
-  const std::uint64_t count = taken ? taken->activities.size() : 0;
-  outcome out{seconds, o.n, count, o.n - count, billing::violations(*log).size() + (count == o.n ? 0 : 1)};
-  out.extra = {{"users", users}, {"attempts", taken ? taken->attempts : 0}};
-  return out;
+    const auto began = clock::now();
+    const auto taken = billing::bill(store, "batch", billing::completed_since(0));
+    const double seconds = seconds_since(began);
+    const auto log = store.read(decider::query::all());
+    const std::uint64_t count = taken ? taken->activities.size() : 0;
+    outcome out{seconds, o.n, count, o.n - count, billing::violations(*log).size() + (count == o.n ? 0 : 1)};
+    out.extra = {{"users", users}, {"attempts", taken ? taken->attempts : 0}};
+    return out;
   });
 }
 
@@ -328,33 +327,33 @@ outcome billing(const options& o) {
 outcome membership(const options& o) {
   using namespace memberships_on_store;
   return on_store<memberships_on_store::event>(o, [&](auto& store) {
-  const std::uint64_t members = std::max<std::uint64_t>(o.n / 8, 1);
-  std::atomic<std::uint64_t> added{0};
-  std::atomic<std::uint64_t> refused{0};
-  std::atomic<std::uint64_t> lost{0};
-  const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
-    std::mt19937_64 random(t + 1);
-    for (std::uint64_t i = 0; i < share; ++i) {
-      const auto r = add_membership(store, "m" + std::to_string(random() % members), 2026,
-                                    std::to_string(t) + "-" + std::to_string(i));
-      if (r) {
-        ++added;
-      } else if (std::holds_alternative<already_member_for_year>(r.error())) {
-        ++refused;
-      } else {
-        ++lost;
+    const std::uint64_t members = std::max<std::uint64_t>(o.n / 8, 1);
+    std::atomic<std::uint64_t> added{0};
+    std::atomic<std::uint64_t> refused{0};
+    std::atomic<std::uint64_t> lost{0};
+    const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+      std::mt19937_64 random(t + 1);
+      for (std::uint64_t i = 0; i < share; ++i) {
+        const auto r = add_membership(store, "m" + std::to_string(random() % members), 2026,
+                                      std::to_string(t) + "-" + std::to_string(i));
+        if (r) {
+          ++added;
+        } else if (std::holds_alternative<already_member_for_year>(r.error())) {
+          ++refused;
+        } else {
+          ++lost;
+        }
       }
+    });
+    std::map<std::string, int> per_member;
+    std::uint64_t twice = 0;
+    const auto log = store.read(decider::query::all());
+    for (const auto& e : *log) {
+      twice += ++per_member[std::get<membership_added>(e.event).member] > 1 ? 1 : 0;
     }
-  });
-  std::map<std::string, int> per_member;
-  std::uint64_t twice = 0;
-  const auto log = store.read(decider::query::all());
-  for (const auto& e : *log) {
-    twice += ++per_member[std::get<membership_added>(e.event).member] > 1 ? 1 : 0;
-  }
-  outcome out{seconds, o.n, added.load(), lost.load(), twice};
-  out.extra = {{"refused", refused.load()}};
-  return out;
+    outcome out{seconds, o.n, added.load(), lost.load(), twice};
+    out.extra = {{"refused", refused.load()}};
+    return out;
   });
 }
 
@@ -475,10 +474,11 @@ outcome raw_insert_postgres(const options& o) {
     return ok;
   };
   PGconn* admin = PQconnectdb(o.pg.c_str());
-  PQsetNoticeProcessor(admin, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      admin, [](void*, const char*) {}, nullptr);
   if (PQstatus(admin) != CONNECTION_OK ||
-      !run(admin, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema + ";" +
-                      "CREATE TABLE " + schema + ".raw_events (position bigserial PRIMARY KEY, type text NOT NULL," +
+      !run(admin, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema + ";" + "CREATE TABLE " +
+                      schema + ".raw_events (position bigserial PRIMARY KEY, type text NOT NULL," +
                       " payload bytea NOT NULL, tags bytea NOT NULL);" + "CREATE TABLE " + schema +
                       ".raw_event_tags (tag text NOT NULL, position bigint NOT NULL, PRIMARY KEY (tag, position));")) {
     std::cerr << "decider-bench: cannot make the raw tables: " << PQerrorMessage(admin) << '\n';

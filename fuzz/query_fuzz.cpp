@@ -66,7 +66,8 @@ bool by_definition(const decider::query& q, const std::string& type, const std::
   const std::set<decider::tag> carried(tags.begin(), tags.end());
   for (const auto& item : q.items) {
     const bool typed = item.types.empty() || std::find(item.types.begin(), item.types.end(), type) != item.types.end();
-    const bool tagged = std::all_of(item.tags.begin(), item.tags.end(), [&](const auto& t) { return carried.count(t); });
+    const bool tagged =
+        std::all_of(item.tags.begin(), item.tags.end(), [&](const auto& t) { return carried.count(t); });
     if (typed && tagged) {
       return true;
     }
@@ -76,9 +77,12 @@ bool by_definition(const decider::query& q, const std::string& type, const std::
 
 event make_event(std::size_t kind, std::vector<decider::tag> tags) {
   switch (kind) {
-    case 0: return happened<0>{std::move(tags)};
-    case 1: return happened<1>{std::move(tags)};
-    default: return happened<2>{std::move(tags)};
+    case 0:
+      return happened<0>{std::move(tags)};
+    case 1:
+      return happened<1>{std::move(tags)};
+    default:
+      return happened<2>{std::move(tags)};
   }
 }
 

@@ -41,7 +41,8 @@ struct model_event {
 // The rules, one by one, with nothing indexed.
 class model {
  public:
-  decider::append_result append(const std::vector<model_event>& batch, const std::optional<decider::append_condition>& c) {
+  decider::append_result append(const std::vector<model_event>& batch,
+                                const std::optional<decider::append_condition>& c) {
     if (batch.empty()) {
       return decider::unexpected<decider::append_error>(decider::invalid_append{"empty"});
     }
@@ -139,9 +140,12 @@ decider::query some_query(decider::fuzzing::bytes& in) {
 
 std::string some_id(decider::fuzzing::bytes& in) {
   switch (in.below(4)) {
-    case 0: return {};
-    case 1: return "memory-" + std::to_string(in.below(8));  // the form of the ids the store makes up
-    default: return in.pick("id", 12);
+    case 0:
+      return {};
+    case 1:
+      return "memory-" + std::to_string(in.below(8));  // the form of the ids the store makes up
+    default:
+      return in.pick("id", 12);
   }
 }
 

@@ -23,9 +23,8 @@ struct course_defined {
   std::string course;
   int capacity = 0;
   static constexpr std::string_view type_name = "course_defined";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("course", &course_defined::course),
-                 decider::field("capacity", &course_defined::capacity)};
+  static constexpr auto json_fields = std::tuple{decider::field("course", &course_defined::course),
+                                                 decider::field("capacity", &course_defined::capacity)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {"course:" + course}; }
 };
 struct subscribed {

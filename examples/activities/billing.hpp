@@ -36,10 +36,9 @@ struct activity_started {
   std::string activity;
   std::string description;
   static constexpr std::string_view type_name = "activity_started";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("user", &activity_started::user),
-                 decider::field("activity", &activity_started::activity),
-                 decider::field("description", &activity_started::description)};
+  static constexpr auto json_fields = std::tuple{decider::field("user", &activity_started::user),
+                                                 decider::field("activity", &activity_started::activity),
+                                                 decider::field("description", &activity_started::description)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity)};
   }
@@ -50,8 +49,7 @@ struct activity_edited {
   std::string description;
   static constexpr std::string_view type_name = "activity_edited";
   static constexpr auto json_fields =
-      std::tuple{decider::field("user", &activity_edited::user),
-                 decider::field("activity", &activity_edited::activity),
+      std::tuple{decider::field("user", &activity_edited::user), decider::field("activity", &activity_edited::activity),
                  decider::field("description", &activity_edited::description)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity)};
@@ -62,10 +60,9 @@ struct activity_completed {
   std::string activity;
   day on;
   static constexpr std::string_view type_name = "activity_completed";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("user", &activity_completed::user),
-                 decider::field("activity", &activity_completed::activity),
-                 decider::field("on", &activity_completed::on)};
+  static constexpr auto json_fields = std::tuple{decider::field("user", &activity_completed::user),
+                                                 decider::field("activity", &activity_completed::activity),
+                                                 decider::field("on", &activity_completed::on)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity), decider::make_tag("day", on)};
   }
@@ -77,11 +74,9 @@ struct activity_batched {
   std::string batch;
   version_number version = 0;
   static constexpr std::string_view type_name = "activity_batched";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("user", &activity_batched::user),
-                 decider::field("activity", &activity_batched::activity),
-                 decider::field("batch", &activity_batched::batch),
-                 decider::field("version", &activity_batched::version)};
+  static constexpr auto json_fields = std::tuple{
+      decider::field("user", &activity_batched::user), decider::field("activity", &activity_batched::activity),
+      decider::field("batch", &activity_batched::batch), decider::field("version", &activity_batched::version)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("user", user), decider::make_tag("activity", activity),
             decider::make_tag("batch", batch)};
@@ -278,7 +273,7 @@ auto bill(Store& store, const std::string& batch_id, const selection& which,
       [&](const auto& s) -> decider::decision<event, nothing_to_bill> {
         std::vector<event> marks;
         for (const auto& [activity, it] : std::get<0>(s)) {
-          if (it.completed && !it.batch) marks.push_back(activity_batched{it.user, activity, batch_id, it.version});
+          if (it.completed && !it.batch) marks.emplace_back(activity_batched{it.user, activity, batch_id, it.version});
         }
         if (marks.empty()) return decider::refuse(nothing_to_bill{});
         return marks;

@@ -49,7 +49,7 @@ struct office {
   }
 
   std::vector<billable> billing_queue() const {
-    const auto queue = billable_activities(decider::fold(billing_queue_view(), events));
+    auto queue = billable_activities(decider::fold(billing_queue_view(), events));
     std::cout << "  billing run reads:";
     for (const auto& b : queue) {
       std::cout << ' ' << b.user_id << '/' << b.activity_id << "@v" << b.version;
@@ -63,10 +63,12 @@ struct office {
 rc::Gen<user_command> user_commands() {
   const auto ids = rc::gen::element<std::string>("a1", "a2");
   const auto text = rc::gen::element<std::string>("call", "review");
-  const auto start = [](std::string id, std::string t) { return command{start_activity{id, t}}; };
-  const auto edit = [](std::string id, std::string t) { return command{edit_activity{id, t}}; };
-  const auto complete = [](std::string id) { return command{complete_activity{id}}; };
-  const auto batch = [](std::string id, std::string b, version_number v) { return command{mark_batched{id, b, v}}; };
+  const auto start = [](std::string id, std::string t) { return command{start_activity{std::move(id), std::move(t)}}; };
+  const auto edit = [](std::string id, std::string t) { return command{edit_activity{std::move(id), std::move(t)}}; };
+  const auto complete = [](std::string id) { return command{complete_activity{std::move(id)}}; };
+  const auto batch = [](std::string id, std::string b, version_number v) {
+    return command{mark_batched{std::move(id), std::move(b), v}};
+  };
   const auto batches = rc::gen::element<std::string>("b1", "b2");
   const auto versions = rc::gen::inRange<version_number>(2, 5);
   const auto commands = rc::gen::weightedOneOf<command>({{1, rc::gen::apply(start, ids, text)},
@@ -124,24 +126,24 @@ bool batched_version_is_exact(const users_state&, const std::vector<user_event>&
 // by position (or by day tags), then their histories, and appends every mark in one conditional append.
 bool billing_on_the_store() {
   return examples::on_chosen_store<billing::event>("billing", false, [](auto& store) {
-  (void)billing::start(store, "u1", "a1", "call with client");
-  (void)billing::complete(store, "a1", "2026-11-02");
-  (void)billing::start(store, "u2", "a7", "site visit");
-  (void)billing::complete(store, "a7", "2026-11-03");
-  (void)billing::edit(store, "a1", "call with client, 45 min");
-  (void)billing::start(store, "u1", "a2", "review contract");
-  const auto b1 = billing::bill(store, "b1", billing::completed_since(0));
-  for (const auto& t : b1->activities) {
-    std::cout << "  b1 took " << t.user << "/" << t.activity << " at version " << t.version << '\n';
-  }
-  const auto late = billing::edit(store, "a1", "call with client, 60 min");
-  std::cout << "  edit a1 after b1: " << (late ? "accepted" : "refused: " + show(describe(late.error()))) << '\n';
-  (void)billing::complete(store, "a2", "2026-11-24");
-  const auto b2 = billing::bill(store, "b2", billing::completed_since(b1->through));
-  std::cout << "  b2, since sequence " << b1->through << ", took " << b2->activities.size()
-            << " activity: " << b2->activities.front().activity << '\n';
-  const auto log = store.read(decider::query::all());
-  return !late && b2->activities.size() == 1 && billing::violations(*log).empty();
+    (void)billing::start(store, "u1", "a1", "call with client");
+    (void)billing::complete(store, "a1", "2026-11-02");
+    (void)billing::start(store, "u2", "a7", "site visit");
+    (void)billing::complete(store, "a7", "2026-11-03");
+    (void)billing::edit(store, "a1", "call with client, 45 min");
+    (void)billing::start(store, "u1", "a2", "review contract");
+    const auto b1 = billing::bill(store, "b1", billing::completed_since(0));
+    for (const auto& t : b1->activities) {
+      std::cout << "  b1 took " << t.user << "/" << t.activity << " at version " << t.version << '\n';
+    }
+    const auto late = billing::edit(store, "a1", "call with client, 60 min");
+    std::cout << "  edit a1 after b1: " << (late ? "accepted" : "refused: " + show(describe(late.error()))) << '\n';
+    (void)billing::complete(store, "a2", "2026-11-24");
+    const auto b2 = billing::bill(store, "b2", billing::completed_since(b1->through));
+    std::cout << "  b2, since sequence " << b1->through << ", took " << b2->activities.size()
+              << " activity: " << b2->activities.front().activity << '\n';
+    const auto log = store.read(decider::query::all());
+    return !late && b2->activities.size() == 1 && billing::violations(*log).empty();
   });
 }
 // [/docs:on-store]
@@ -150,25 +152,25 @@ bool billing_on_the_store() {
 // batch would wait for a disk flush); one batch takes the activities completed in November.
 bool billing_at_scale() {
   return examples::on_chosen_store<billing::event>("billing_at_scale", false, [](auto& store) {
-  using clock = std::chrono::steady_clock;
-  using namespace std::chrono_literals;
-  const int users = examples::chosen_store() == "memory" ? 10'000 : 1'000;
-  for (int u = 0; u < users; ++u) {
-    for (int a = 0; a < 2; ++a) {
-      const std::string user = "u" + std::to_string(u);
-      const std::string activity = user + "/a" + std::to_string(a);
-      (void)billing::start(store, user, activity, "work");
-      (void)billing::complete(store, activity, billing::format_day(std::chrono::sys_days{2026y / 11 / (1 + a * 14)}));
+    using clock = std::chrono::steady_clock;
+    using namespace std::chrono_literals;
+    const int users = examples::chosen_store() == "memory" ? 10'000 : 1'000;
+    for (int u = 0; u < users; ++u) {
+      for (int a = 0; a < 2; ++a) {
+        const std::string user = "u" + std::to_string(u);
+        const std::string activity = user + "/a" + std::to_string(a);
+        (void)billing::start(store, user, activity, "work");
+        (void)billing::complete(store, activity, billing::format_day(std::chrono::sys_days{2026y / 11 / (1 + a * 14)}));
+      }
     }
-  }
-  const auto began = clock::now();
-  const auto batch = billing::bill(store, "november", billing::completed_between(2026y / 11 / 1, 2026y / 11 / 30));
-  const auto took = std::chrono::duration<double, std::milli>(clock::now() - began).count();
-  if (!batch) return false;
-  std::cout << "  one batch of " << batch->activities.size() << " activities from " << users
-            << " users, built and appended in " << took << " ms (" << batch->attempts << " attempt)\n";
-  const auto log = store.read(decider::query::all());
-  return batch->activities.size() == static_cast<std::size_t>(2 * users) && billing::violations(*log).empty();
+    const auto began = clock::now();
+    const auto batch = billing::bill(store, "november", billing::completed_between(2026y / 11 / 1, 2026y / 11 / 30));
+    const auto took = std::chrono::duration<double, std::milli>(clock::now() - began).count();
+    if (!batch) return false;
+    std::cout << "  one batch of " << batch->activities.size() << " activities from " << users
+              << " users, built and appended in " << took << " ms (" << batch->attempts << " attempt)\n";
+    const auto log = store.read(decider::query::all());
+    return batch->activities.size() == 2 * static_cast<std::size_t>(users) && billing::violations(*log).empty();
   });
 }
 

@@ -124,7 +124,8 @@ class store {
     using failure = decider::unexpected<decider::store_unavailable>;
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0)
-      return failure(decider::store_unavailable{"cannot open " + path.string() + ": " + std::strerror(errno)});
+      return failure(
+          decider::store_unavailable{"cannot open " + path.string() + ": " + std::system_category().message(errno)});
     std::unique_ptr<store> s(new store(fd, std::move(codec), mode));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
       return failure(decider::store_unavailable{path.string() + " is in use by another process"});
@@ -164,7 +165,7 @@ class store {
         batch[i].metadata.event_id = "file-" + std::to_string(before + 1 + i);
       }
     }
-    const auto appended = events_.append(std::move(batch), condition);
+    auto appended = events_.append(std::move(batch), condition);
     if (!appended || *appended <= before) return appended;  // refused, or a retry of a stored batch
     std::string text;
     const auto written =
@@ -172,7 +173,7 @@ class store {
     text += "C\t" + std::to_string(*appended) + "\n";
     if (!written || !write_all(text)) {
       std::lock_guard guard(state_mutex_);
-      failure_ = "an append could not be written to the file (" + std::string(std::strerror(errno)) +
+      failure_ = "an append could not be written to the file (" + std::string(std::system_category().message(errno)) +
                  "); reopen the store: it holds every acknowledged append";
       return decider::unexpected<decider::append_error>(decider::store_unavailable{*failure_});
     }
@@ -229,7 +230,8 @@ class store {
       for (ssize_t n; (n = ::read(fd_, buffer, sizeof buffer)) != 0;) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0)
-          return failure(decider::store_unavailable{"cannot read " + path.string() + ": " + std::strerror(errno)});
+          return failure(decider::store_unavailable{"cannot read " + path.string() + ": " +
+                                                    std::system_category().message(errno)});
         content.append(buffer, static_cast<std::size_t>(n));
       }
     }
@@ -260,8 +262,8 @@ class store {
       pending.push_back(std::move(*decoded));
     }
     if (committed_bytes < content.size() && ::ftruncate(fd_, static_cast<off_t>(committed_bytes)) != 0) {
-      return failure(
-          decider::store_unavailable{"cannot cut the torn end of " + path.string() + ": " + std::strerror(errno)});
+      return failure(decider::store_unavailable{"cannot cut the torn end of " + path.string() + ": " +
+                                                std::system_category().message(errno)});
     }
     return {};
   }

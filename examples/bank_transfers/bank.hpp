@@ -15,8 +15,8 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -44,8 +44,7 @@ struct withdrawn {
   std::string reference;
   static constexpr std::string_view type_name = "money_withdrawn";
   static constexpr auto json_fields =
-      std::tuple{decider::field("account", &withdrawn::account),
-                 decider::field("cents", &withdrawn::cents),
+      std::tuple{decider::field("account", &withdrawn::account), decider::field("cents", &withdrawn::cents),
                  decider::field("reference", &withdrawn::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
@@ -55,8 +54,7 @@ struct deposited {
   std::string reference;
   static constexpr std::string_view type_name = "money_deposited";
   static constexpr auto json_fields =
-      std::tuple{decider::field("account", &deposited::account),
-                 decider::field("cents", &deposited::cents),
+      std::tuple{decider::field("account", &deposited::account), decider::field("cents", &deposited::cents),
                  decider::field("reference", &deposited::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
@@ -66,8 +64,7 @@ struct reserved {
   std::string reference;
   static constexpr std::string_view type_name = "money_reserved";
   static constexpr auto json_fields =
-      std::tuple{decider::field("account", &reserved::account),
-                 decider::field("cents", &reserved::cents),
+      std::tuple{decider::field("account", &reserved::account), decider::field("cents", &reserved::cents),
                  decider::field("reference", &reserved::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
@@ -76,10 +73,9 @@ struct reservation_released {
   std::int64_t cents = 0;
   std::string reference;
   static constexpr std::string_view type_name = "reservation_released";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("account", &reservation_released::account),
-                 decider::field("cents", &reservation_released::cents),
-                 decider::field("reference", &reservation_released::reference)};
+  static constexpr auto json_fields = std::tuple{decider::field("account", &reservation_released::account),
+                                                 decider::field("cents", &reservation_released::cents),
+                                                 decider::field("reference", &reservation_released::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
 };
 // The DCB design's one event: both sides at once, tagged with both accounts, so both boundaries see it.
@@ -90,10 +86,8 @@ struct transferred {
   std::string reference;
   static constexpr std::string_view type_name = "money_transferred";
   static constexpr auto json_fields =
-      std::tuple{decider::field("from", &transferred::from),
-                 decider::field("to", &transferred::to),
-                 decider::field("cents", &transferred::cents),
-                 decider::field("reference", &transferred::reference)};
+      std::tuple{decider::field("from", &transferred::from), decider::field("to", &transferred::to),
+                 decider::field("cents", &transferred::cents), decider::field("reference", &transferred::reference)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("account", from), decider::make_tag("account", to)};
   }

@@ -25,7 +25,7 @@
 namespace examples {
 
 inline std::string chosen_store() {
-  const char* chosen = std::getenv("DECIDER_STORE");
+  const char* chosen = std::getenv("DECIDER_STORE");  // NOLINT(concurrency-mt-unsafe): read before any thread starts
   return chosen != nullptr && *chosen != '\0' ? chosen : "memory";
 }
 
@@ -49,7 +49,7 @@ Result on_chosen_store(const std::string& name, Result failed, Body body) {
     return body(store);
   }
   if (kind == "sqlite") {
-    const char* dir = std::getenv("DECIDER_SQLITE_DIR");
+    const char* dir = std::getenv("DECIDER_SQLITE_DIR");  // NOLINT(concurrency-mt-unsafe): as above
     const auto path = (dir != nullptr ? std::filesystem::path(dir) : std::filesystem::temp_directory_path()) /
                       ("decider-example-" + unique + ".db");
     Result result = failed;
@@ -68,9 +68,9 @@ Result on_chosen_store(const std::string& name, Result failed, Body body) {
   }
 #if DECIDER_EXAMPLES_POSTGRES
   if (kind == "postgres") {
-    const char* conninfo = std::getenv("DECIDER_PG_CONNINFO");
+    const char* conninfo = std::getenv("DECIDER_PG_CONNINFO");  // NOLINT(concurrency-mt-unsafe): as above
     auto store = decider::postgres_store<decider::json_codec<Event>>::open(conninfo != nullptr ? conninfo : "",
-                                                                         {.schema = "example_" + unique});
+                                                                           {.schema = "example_" + unique});
     if (!store.has_value()) {
       std::cerr << "cannot open the PostgreSQL store: " << store.error().message << '\n';
       return failed;

@@ -53,7 +53,7 @@ std::string ids(const state& s, const std::string& member_id) {
 rc::Gen<member_command> random_commands() {
   return rc::gen::apply(
       [](std::string member_id, int year, std::string unique_id) {
-        return member_command{add_membership{member_id, year, unique_id}};
+        return member_command{add_membership{std::move(member_id), year, std::move(unique_id)}};
       },
       rc::gen::element<std::string>("123", "456"), rc::gen::element(2019, 2020, 2021),
       rc::gen::element<std::string>("u1", "u2", "u3", "u4"));

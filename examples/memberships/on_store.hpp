@@ -7,8 +7,8 @@
 #include <latch>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -24,8 +24,7 @@ struct membership_added {
   std::string membership_id;  // "<member>@<unique>": stable whatever the rule
   static constexpr std::string_view type_name = "membership_added";
   static constexpr auto json_fields =
-      std::tuple{decider::field("member", &membership_added::member),
-                 decider::field("year", &membership_added::year),
+      std::tuple{decider::field("member", &membership_added::member), decider::field("year", &membership_added::year),
                  decider::field("membership_id", &membership_added::membership_id)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("member", member), decider::make_tag("year", std::to_string(year))};
@@ -44,7 +43,7 @@ struct already_member_for_year {
 template <class Store>
 auto add_membership(Store& store, const std::string& member, int year, const std::string& unique) {
   const auto existing = decider::make_view<event, std::string>(
-      {}, [](std::string, const event& e) { return std::get<membership_added>(e).membership_id; });
+      {}, [](const std::string&, const event& e) { return std::get<membership_added>(e).membership_id; });
   const auto model = decider::decision_model(decider::project(
       existing, decider::events({"membership_added"}, {decider::make_tag("member", member),
                                                        decider::make_tag("year", std::to_string(year))})));
@@ -73,6 +72,7 @@ race_result race(Store& store, const std::string& member, int year, int attempts
   std::atomic<int> other{0};
   std::latch start(attempts);
   std::vector<std::thread> clients;
+  clients.reserve(static_cast<std::size_t>(attempts));
   for (int i = 0; i < attempts; ++i) {
     clients.emplace_back([&, i] {
       start.arrive_and_wait();

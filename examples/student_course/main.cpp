@@ -55,23 +55,23 @@ rc::Gen<command> random_commands() {
   return rc::gen::weightedOneOf<command>({
       {3, rc::gen::map(students,
                        [](std::string s) {
-                         return command{register_student{s, "Name"}};
+                         return command{register_student{std::move(s), "Name"}};
                        })},
-      {1, rc::gen::map(students, [](std::string s) { return command{unsubscribe_student{s}}; })},
+      {1, rc::gen::map(students, [](std::string s) { return command{unsubscribe_student{std::move(s)}}; })},
       {4, rc::gen::apply(
               [](std::string c, int n) {
-                return command{define_course{c, "Course", n}};
+                return command{define_course{std::move(c), "Course", n}};
               },
               courses, rc::gen::element(0, 1, 2, 3))},
       {2, rc::gen::apply(
               [](std::string c, int n) {
-                return command{change_capacity{c, n}};
+                return command{change_capacity{std::move(c), n}};
               },
               courses, rc::gen::element(1, 2, 3))},
-      {1, rc::gen::map(courses, [](std::string c) { return command{cancel_course{c}}; })},
+      {1, rc::gen::map(courses, [](std::string c) { return command{cancel_course{std::move(c)}}; })},
       {10, rc::gen::apply(
                [](std::string s, std::string c) {
-                 return command{subscribe{s, c}};
+                 return command{subscribe{std::move(s), std::move(c)}};
                },
                students, courses)},
   });
@@ -88,17 +88,17 @@ bool check(const std::string& sentence, Invariant invariant) {
 // Then the log is replayed and every broken rule counted.
 bool subscriptions_on_the_store() {
   return examples::on_chosen_store<subscriptions::event>("courses", false, [](auto& store) {
-  for (int c = 0; c < 9; ++c) {
-    (void)store.append({{subscriptions::course_defined{"c" + std::to_string(c), 3}}});
-  }
-  const auto r = subscriptions::subscribe_concurrently(store, 4, 100, 10, 5);
-  std::cout << "  " << r.accepted << " accepted; refused: " << r.course_full << " course full, " << r.too_many_courses
-            << " too many courses, " << r.already_subscribed << " already subscribed, " << r.course_missing
-            << " no such course; " << r.lost << " lost to conflicts\n";
-  const auto log = store.read(decider::query::all());
-  const int broken = subscriptions::violations(*log);
-  std::cout << "  replaying the log (" << log->size() << " events): " << broken << " violations\n";
-  return r.lost == 0 && broken == 0 && r.accepted + r.refused == 400;
+    for (int c = 0; c < 9; ++c) {
+      (void)store.append({{subscriptions::course_defined{"c" + std::to_string(c), 3}}});
+    }
+    const auto r = subscriptions::subscribe_concurrently(store, 4, 100, 10, 5);
+    std::cout << "  " << r.accepted << " accepted; refused: " << r.course_full << " course full, " << r.too_many_courses
+              << " too many courses, " << r.already_subscribed << " already subscribed, " << r.course_missing
+              << " no such course; " << r.lost << " lost to conflicts\n";
+    const auto log = store.read(decider::query::all());
+    const int broken = subscriptions::violations(*log);
+    std::cout << "  replaying the log (" << log->size() << " events): " << broken << " violations\n";
+    return r.lost == 0 && broken == 0 && r.accepted + r.refused == 400;
   });
 }
 // [/docs:on-store]

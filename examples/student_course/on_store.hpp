@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -27,9 +27,8 @@ struct course_defined {
   std::string course;
   int capacity = 0;
   static constexpr std::string_view type_name = "course_defined";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("course", &course_defined::course),
-                 decider::field("capacity", &course_defined::capacity)};
+  static constexpr auto json_fields = std::tuple{decider::field("course", &course_defined::course),
+                                                 decider::field("capacity", &course_defined::capacity)};
   [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course)}; }
   friend bool operator==(const course_defined&, const course_defined&) = default;
 };
@@ -39,9 +38,8 @@ struct student_subscribed {
   std::string student;
   std::string course;
   static constexpr std::string_view type_name = "student_subscribed";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("student", &student_subscribed::student),
-                 decider::field("course", &student_subscribed::course)};
+  static constexpr auto json_fields = std::tuple{decider::field("student", &student_subscribed::student),
+                                                 decider::field("course", &student_subscribed::course)};
   [[nodiscard]] std::vector<decider::tag> tags() const {
     return {decider::make_tag("student", student), decider::make_tag("course", course)};
   }
@@ -131,6 +129,7 @@ tally subscribe_concurrently(Store& store, int threads, int attempts, int course
   std::atomic<int> twice{0};
   std::atomic<int> lost{0};
   std::vector<std::thread> clients;
+  clients.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     clients.emplace_back([&, t] {
       std::mt19937 random(static_cast<unsigned>(t));

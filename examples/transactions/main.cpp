@@ -77,7 +77,9 @@ rc::Gen<ledger_command> ledger_commands() {
   const auto amounts = rc::gen::weightedOneOf<cents>(
       {{8, rc::gen::inRange<cents>(1, 250'000)}, {1, rc::gen::inRange<cents>(-1'000, 1)}});
   const auto accounts = rc::gen::element<std::string>("alice", "bob", "shop", "bank:fees");
-  const auto make = [](cents amount, std::string from, std::string to) { return post{amount, from, to}; };
+  const auto make = [](cents amount, std::string from, std::string to) {
+    return post{amount, std::move(from), std::move(to)};
+  };
   const auto posts = rc::gen::apply(make, amounts, accounts, accounts);
   return decider::testing::gen::keyed(rc::gen::element<std::string>("t1", "t2", "t3", "t4", "t5", "t6"), posts);
 }
@@ -171,9 +173,9 @@ int main() {
   std::cout << "\nOn the event store, a subscription keeps the Accounts read model current while 4 writers post:\n";
   transactions_on_store::subscription_run unopened;
   unopened.writers_failed = true;
-  const auto run = examples::on_chosen_store<transactions::event>(
-      "transactions", unopened,
-      [](auto& store) { return transactions_on_store::post_while_subscribed(store, 4, 250, 7, 30); });
+  const auto run = examples::on_chosen_store<transactions::event>("transactions", unopened, [](auto& store) {
+    return transactions_on_store::post_while_subscribed(store, 4, 250, 7, 30);
+  });
   std::cout << "  " << run.head << " postings; " << run.checkpoints << " checkpoints checked ("
             << run.checked_while_writing << " while the writers were posting), the last at position "
             << run.read_model.checkpoint << '\n';

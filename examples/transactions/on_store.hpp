@@ -9,9 +9,9 @@
 #include <map>
 #include <random>
 #include <string>
-#include <tuple>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -86,6 +86,7 @@ subscription_run post_while_subscribed(Store& store, int writers, int transactio
   std::atomic<int> finished{0};             // writers done
   std::atomic<bool> checked_midway{false};  // a checkpoint past 0 was checked while the writers were posting
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(writers));
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       std::mt19937 random(static_cast<unsigned>(w) + 3);

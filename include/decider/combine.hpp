@@ -185,6 +185,8 @@ struct combine_fn {
   template <class... Vs>
   [[nodiscard]] constexpr auto operator()(Vs... parts) const {
     static_assert(sizeof...(Vs) > 0, "decider::combine: give at least one decider or view.");
+    // Each branch ends the call after its own check has said what is wrong: alike, on purpose.
+    // NOLINTNEXTLINE(bugprone-branch-clone)
     if constexpr (!(detail::check_view<Vs>() && ...)) {
       return;
     } else if constexpr (!(detail::check_would_be_decider<Vs>() && ...)) {
@@ -195,7 +197,6 @@ struct combine_fn {
       return combined_view<Vs...>(std::move(parts)...);
     }
   }
-
 };
 inline constexpr combine_fn combine{};
 

@@ -33,8 +33,14 @@ rc::Gen<bank::command> account_commands(const std::string& id) {
   const auto amounts = rc::gen::inRange<std::int64_t>(1, 100);
   return rc::gen::weightedOneOf<bank::command>({
       {1, rc::gen::just(bank::command{bank::open{id}})},
-      {4, rc::gen::map(amounts, [id](std::int64_t c) { return bank::command{bank::deposit{id, c}}; })},
-      {4, rc::gen::map(amounts, [id](std::int64_t c) { return bank::command{bank::withdraw{id, c}}; })},
+      {4, rc::gen::map(amounts,
+                       [id](std::int64_t c) {
+                         return bank::command{bank::deposit{id, c}};
+                       })},
+      {4, rc::gen::map(amounts,
+                       [id](std::int64_t c) {
+                         return bank::command{bank::withdraw{id, c}};
+                       })},
   });
 }
 
@@ -227,9 +233,9 @@ TEST_CASE("faults: an append whose answer is lost is sent again and stored once"
     }
     return f;
   });
-  const auto done = decider::run_dcb(store, bank::account{}, decider::tagged({decider::make_tag("account", "a1")}),
-                                     bank::command{bank::deposit{"a1", 5}},
-                                     decider::execute_options{.idempotency_key = "deposit-1"});
+  const auto done =
+      decider::run_dcb(store, bank::account{}, decider::tagged({decider::make_tag("account", "a1")}),
+                       bank::command{bank::deposit{"a1", 5}}, decider::execute_options{.idempotency_key = "deposit-1"});
   REQUIRE(done.has_value());
   CHECK(done->attempts == 2);
   CHECK(store.counts().lost_acknowledgements == 1);
@@ -276,8 +282,7 @@ TEST_CASE("faults: concurrent writers under faults and delays keep every promise
     faulty_store store(inner, decider::testing::random_faults(seed, rates));
     std::vector<std::vector<bank::command>> work(4);
     for (std::size_t t = 0; t < work.size(); ++t) {
-      work[t] = *rc::gen::container<std::vector<bank::command>>(
-          20, account_commands(t % 2 == 0 ? "a1" : "a2"));
+      work[t] = *rc::gen::container<std::vector<bank::command>>(20, account_commands(t % 2 == 0 ? "a1" : "a2"));
     }
     std::vector<std::map<std::string, decider::position>> acknowledged(work.size());
     std::atomic<std::size_t> unknown{0};
@@ -291,8 +296,7 @@ TEST_CASE("faults: concurrent writers under faults and delays keep every promise
           const decider::decision_model model(
               decider::project(d, decider::tagged({decider::make_tag("account", *account)})));
           const auto done = decider::execute(
-              store, model, [&](const auto& s) { return d.decide(work[t][n], std::get<0>(s)); },
-              fast_options(key, 6));
+              store, model, [&](const auto& s) { return d.decide(work[t][n], std::get<0>(s)); }, fast_options(key, 6));
           if (done.has_value() && !done->events.empty()) {
             acknowledged[t][key] = done->position;
           } else if (!done.has_value() && std::holds_alternative<decider::store_unavailable>(done.error())) {

@@ -3,8 +3,8 @@
 // killed with SIGKILL in the middle of their appends.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <latch>
 #include <map>
@@ -80,12 +80,12 @@ void check_process_racers(const durable_target<Store>& target, int rounds, int r
 // The conformance suite's random conditional appends from `processes` processes at once, then a replay of the log.
 template <class Store>
 decider::testing::replay_findings check_process_replay(const durable_target<Store>& target, int processes,
-                                                        std::size_t per_process) {
+                                                       std::size_t per_process) {
   std::vector<std::unique_ptr<child_process>> children;
   for (int p = 0; p < processes; ++p) {
-    children.push_back(std::make_unique<child_process>(writer_command(
-        target.writer_args,
-        {"attempts", "p" + std::to_string(p), std::to_string(p + 11), std::to_string(per_process)})));
+    children.push_back(std::make_unique<child_process>(
+        writer_command(target.writer_args,
+                       {"attempts", "p" + std::to_string(p), std::to_string(p + 11), std::to_string(per_process)})));
     REQUIRE(children.back()->started());
   }
   for (auto& c : children) {
@@ -97,7 +97,8 @@ decider::testing::replay_findings check_process_replay(const durable_target<Stor
       const auto f = split_tabs(*line);
       REQUIRE(f.size() == 5);
       attempts.push_back({f[1], f[2] == "-" ? std::nullopt : std::optional<decider::position>(std::stoull(f[2])), f[0],
-                          f[4] == "1", f[3] == "-" ? std::nullopt : std::optional<decider::position>(std::stoull(f[3]))});
+                          f[4] == "1",
+                          f[3] == "-" ? std::nullopt : std::optional<decider::position>(std::stoull(f[3]))});
     }
     CHECK(c->wait() == 0);
   }
@@ -110,11 +111,11 @@ decider::testing::replay_findings check_process_replay(const durable_target<Stor
 
 struct crash_findings {
   std::size_t kills = 0;
-  std::size_t acknowledged = 0;          // batches acknowledged before the kills
-  std::size_t stored_batches = 0;        // batches in the log at the end
-  std::size_t lost = 0;                  // acknowledged, and not in the log whole at the position answered
-  std::size_t partial = 0;               // in the log with fewer or more events than the batch had
-  bool increasing = true;                // positions increase along the log
+  std::size_t acknowledged = 0;    // batches acknowledged before the kills
+  std::size_t stored_batches = 0;  // batches in the log at the end
+  std::size_t lost = 0;            // acknowledged, and not in the log whole at the position answered
+  std::size_t partial = 0;         // in the log with fewer or more events than the batch had
+  bool increasing = true;          // positions increase along the log
 };
 
 // `kills` times: a writer process with three threads appends batches of 1 to 3 events, and is killed with SIGKILL
@@ -246,9 +247,8 @@ void check_group_commit(Store& store) {
           ++accepted;
         }
         // Catch's assertions are not for other threads: count, and check after the join.
-        failed += store.append({{conformance::beta{{"writer:" + std::to_string(w)}, std::to_string(i)}}}).has_value()
-                      ? 0
-                      : 1;
+        failed +=
+            store.append({{conformance::beta{{"writer:" + std::to_string(w)}, std::to_string(i)}}}).has_value() ? 0 : 1;
       }
     });
   }

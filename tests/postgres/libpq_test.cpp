@@ -43,8 +43,12 @@ TEST_CASE("parameterized statements keep quotes, backslashes, SQL and UTF-8 byte
   REQUIRE(PQstatus(c.get()) == CONNECTION_OK);
   const result made(PQexec(c.get(), "CREATE TEMPORARY TABLE texts (id integer PRIMARY KEY, body text NOT NULL)"));
   REQUIRE(PQresultStatus(made.get()) == PGRES_COMMAND_OK);
-  const std::vector<std::string> bodies{"plain", "it's \"quoted\"", "back\\slash", "'); DROP TABLE texts; --",
-                                        "s\xC3\xA9verine \xE2\x9C\x93 \xF0\x9F\x98\x80", ""};
+  const std::vector<std::string> bodies{"plain",
+                                        "it's \"quoted\"",
+                                        "back\\slash",
+                                        "'); DROP TABLE texts; --",
+                                        "s\xC3\xA9verine \xE2\x9C\x93 \xF0\x9F\x98\x80",
+                                        ""};
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     const std::string id = std::to_string(i);
     const char* values[] = {id.c_str(), bodies[i].c_str()};

@@ -60,9 +60,7 @@ TEST_CASE("PostgreSQL: a live subscription sees every event other processes appe
   std::vector<decider::position> seen;
   std::stop_source stop;
   decider::subscription live(*reader, decider::query::all(), 0, {.batch = 100, .idle = std::chrono::milliseconds(200)});
-  std::thread running([&] {
-    (void)live.run(stop.get_token(), [&](const auto& e) { seen.push_back(e.position); });
-  });
+  std::thread running([&] { (void)live.run(stop.get_token(), [&](const auto& e) { seen.push_back(e.position); }); });
   const auto f = decider_test::check_process_replay(t, 2, 300);
   const auto head = reader->head();
   for (int i = 0; i < 200 && live.checkpoint() < head; ++i) {
@@ -77,8 +75,9 @@ TEST_CASE("PostgreSQL: a live subscription sees every event other processes appe
   }
 }
 
-TEST_CASE("PostgreSQL: a writer killed twenty times mid-stream loses no acknowledged append and leaves no partial batch",
-          "[postgres][crash]") {
+TEST_CASE(
+    "PostgreSQL: a writer killed twenty times mid-stream loses no acknowledged append and leaves no partial batch",
+    "[postgres][crash]") {
   const auto t = target("crash");
   t.open();
   const auto f = decider_test::check_crashes(t, 20, 2026);

@@ -134,8 +134,9 @@ TEST_CASE("a PostgreSQL record that no longer decodes fails the read with its po
   CHECK(skipping->skipped_records() == 1);
 }
 
-TEST_CASE("PostgreSQL: an unreachable server, a refused login, a bad schema name or a newer schema fail in bounded time",
-          "[postgres]") {
+TEST_CASE(
+    "PostgreSQL: an unreachable server, a refused login, a bad schema name or a newer schema fail in bounded time",
+    "[postgres]") {
   using clock = std::chrono::steady_clock;
   const auto began = clock::now();
   const auto unreachable = store::open("host=/nonexistent/socket/dir dbname=postgres user=postgres",
@@ -176,7 +177,8 @@ TEST_CASE("the PostgreSQL store as the docs show it: one schema per store, a bou
   auto& store = **opened;
   // [/docs:postgres-open]
   CHECK(store.append({{alpha{{"room:101"}, "ada"}}}, decider::append_condition{decider::tagged({"room:101"}), {}}));
-  CHECK_FALSE(store.append({{alpha{{"room:101"}, "bob"}}}, decider::append_condition{decider::tagged({"room:101"}), {}}));
+  CHECK_FALSE(
+      store.append({{alpha{{"room:101"}, "bob"}}}, decider::append_condition{decider::tagged({"room:101"}), {}}));
   CHECK(store.head() == 1);
   const auto [commits, appends] = store.commits_and_appends();
   CHECK(appends == 2);

@@ -98,8 +98,7 @@ TEST_CASE("the SQLite store commits queued appends together, each checked agains
   decider_test::check_group_commit(*s);
 }
 
-TEST_CASE("a record that no longer decodes fails the read with its position and type, or is skipped",
-          "[sqlite]") {
+TEST_CASE("a record that no longer decodes fails the read with its position and type, or is skipped", "[sqlite]") {
   decider_test::temporary_directory dir("sqlite-decode");
   const auto path = (dir.path / "events.db").string();
   {
@@ -151,9 +150,7 @@ TEST_CASE("an unusable file gives store_unavailable, never a crash", "[sqlite]")
   const auto foreign = store::open((dir.path / "other.db").string());
   REQUIRE_FALSE(foreign.has_value());
   CHECK_THAT(foreign.error().message, Catch::Contains("did not create"));
-  {
-    auto s = open_store((dir.path / "newer.db").string());
-  }
+  { auto s = open_store((dir.path / "newer.db").string()); }
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open((dir.path / "newer.db").c_str(), &db) == SQLITE_OK);
@@ -211,8 +208,8 @@ TEST_CASE("the SQLite store as the docs show it: open a file, append under a con
 
 TEST_CASE("SQLite: type names and tags with quotes, backslashes, SQL and UTF-8 are data, byte for byte", "[sqlite]") {
   decider_test::temporary_directory dir("sqlite-odd");
-  auto store = decider::sqlite_store<decider::json_codec<decider_test::odd_event>>::open(
-      (dir.path / "odd.db").string());
+  auto store =
+      decider::sqlite_store<decider::json_codec<decider_test::odd_event>>::open((dir.path / "odd.db").string());
   REQUIRE(store.has_value());
   decider_test::check_odd_names(**store);
 }

@@ -181,7 +181,7 @@ class durable_front {
 
   // The records as stored, undecoded: for an event that no longer decodes, for export and for inspection.
   [[nodiscard]] expected<std::vector<stored_record>, read_error> read_encoded(const query& q,
-                                                                             const read_options& options = {}) const {
+                                                                              const read_options& options = {}) const {
     return collect_records([&](auto&& row) { return self().scan(q, options, row); });
   }
 

@@ -116,11 +116,11 @@ inline constexpr read_each_fn read_each{};
 // caller holding the query (a decision model) need not copy it into an append_condition for every append.
 // `append_unless(batch, q, after)` must do exactly what `append(batch, append_condition{q, after})` does.
 template <class S>
-concept borrowing_event_store =
-    event_store<S> && requires(S& store, std::vector<event_to_append<typename S::event_type>> batch, const query& q,
-                               std::optional<position> after) {
-      { store.append_unless(std::move(batch), q, after) } -> std::same_as<append_result>;
-    };
+concept borrowing_event_store = event_store<S> &&
+    requires(S& store, std::vector<event_to_append<typename S::event_type>> batch, const query& q,
+             std::optional<position> after) {
+  { store.append_unless(std::move(batch), q, after) } -> std::same_as<append_result>;
+};
 
 struct append_unless_fn {
   // append_unless(store, batch, q, after): append the batch unless an event matching q is stored after `after`

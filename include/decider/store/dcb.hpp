@@ -63,8 +63,8 @@ class decision_model {
       query_.items.reserve(total);
       std::size_t i = 0;
       ((items_of_[i++] = take_into_union(std::move(ps.selects))), ...);
-      const matched_items every = query_.items.size() == 64 ? ~matched_items{0}
-                                                             : (matched_items{1} << query_.items.size()) - 1;
+      const matched_items every =
+          query_.items.size() == 64 ? ~matched_items{0} : (matched_items{1} << query_.items.size()) - 1;
       for (std::size_t p = 0; p < parts; ++p) {
         sees_all_[p] = items_of_[p] == every;
       }
@@ -158,9 +158,9 @@ class decision_model {
   }
 
   std::tuple<Vs...> views_;
-  query query_;                               // the union of the parts' queries
-  std::array<query, parts> own_{};            // the parts' queries, kept only when they are not items of query_
-  std::array<bool, parts> sees_all_{};        // the part selects every event of the union
+  query query_;                                  // the union of the parts' queries
+  std::array<query, parts> own_{};               // the parts' queries, kept only when they are not items of query_
+  std::array<bool, parts> sees_all_{};           // the part selects every event of the union
   std::array<matched_items, parts> items_of_{};  // the part's items in query_; 0 when own_ decides
 };
 
@@ -398,46 +398,46 @@ struct execute_fn {
       }
       return std::nullopt;  // a concurrent append to the boundary: read and decide again
     };
-    return detail::with_retry<result>(options, [&](std::size_t attempt,
-                                                   detail::retry_reason& reason) -> std::optional<result> {
-      if (resend) {
-        auto again = std::move(*resend);
-        resend.reset();
-        return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
-      }
-      auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
-      auto state = std::move(start.first);
-      position through = start.second.value_or(0);  // the last position read; 0: none (positions start at 1)
-      read_options window{};
-      if (through > 0) {
-        window.from = through + 1;  // a cached model has folded everything up to `through`
-      }
-      const auto read =
-          read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
-            state = model.evolve(std::move(state), e, items);
-            through = e.position;
-          });
-      if (!read.has_value()) {
-        if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
-          return result(unexpected<error>(std::move(*failure)));
-        }
-        return std::nullopt;
-      }
-      const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
-      detail::remember(model, state, last);
-      auto decision = decide(static_cast<const typename Model::state_type&>(state));
-      if (!decision.has_value()) {
-        return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
-      }
-      if (decision->empty()) {
-        return result(execution<Event, state_type>{through, {}, attempt, std::move(state)});
-      }
-      std::vector<Event> events;
-      for (auto& e : *decision) {
-        events.push_back(detail::widen<Event>(std::move(e)));
-      }
-      return append(std::move(events), std::move(state), through, last, attempt, reason);
-    });
+    return detail::with_retry<result>(
+        options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
+          if (resend) {
+            auto again = std::move(*resend);
+            resend.reset();
+            return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
+          }
+          auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
+          auto state = std::move(start.first);
+          position through = start.second.value_or(0);  // the last position read; 0: none (positions start at 1)
+          read_options window{};
+          if (through > 0) {
+            window.from = through + 1;  // a cached model has folded everything up to `through`
+          }
+          const auto read =
+              read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
+                state = model.evolve(std::move(state), e, items);
+                through = e.position;
+              });
+          if (!read.has_value()) {
+            if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
+              return result(unexpected<error>(std::move(*failure)));
+            }
+            return std::nullopt;
+          }
+          const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
+          detail::remember(model, state, last);
+          auto decision = decide(static_cast<const typename Model::state_type&>(state));
+          if (!decision.has_value()) {
+            return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
+          }
+          if (decision->empty()) {
+            return result(execution<Event, state_type>{through, {}, attempt, std::move(state)});
+          }
+          std::vector<Event> events;
+          for (auto& e : *decision) {
+            events.push_back(detail::widen<Event>(std::move(e)));
+          }
+          return append(std::move(events), std::move(state), through, last, attempt, reason);
+        });
   }
 };
 inline constexpr execute_fn execute{};

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -389,7 +389,7 @@ class memory_store {
     std::vector<position> positions;
   };
   std::unordered_map<std::string, type_index> by_type_;
-  std::vector<std::uint32_t> type_at_;  // type_at_[p - 1]: the number of the type of the event at p
+  std::vector<std::uint32_t> type_at_;                  // type_at_[p - 1]: the number of the type of the event at p
   detail::string_index<std::vector<position>> by_tag_;  // the positions of the events carrying each tag
   std::unordered_map<std::string, position> by_id_;
   std::unordered_map<position, position> batch_ends_;  // first position of a batch with ids -> its last

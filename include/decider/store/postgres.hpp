@@ -45,14 +45,14 @@
 namespace decider {
 
 struct postgres_options {
-  std::string schema = "decider";                   // the PostgreSQL schema holding this store's tables
-  std::chrono::seconds connect_timeout{10};         // an unreachable server fails within this
-  std::chrono::milliseconds lock_timeout{30'000};   // an append waits at most this for another writer's lock
+  std::string schema = "decider";                      // the PostgreSQL schema holding this store's tables
+  std::chrono::seconds connect_timeout{10};            // an unreachable server fails within this
+  std::chrono::milliseconds lock_timeout{30'000};      // an append waits at most this for another writer's lock
   std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
   std::size_t max_group = 256;                         // appends committed in one transaction, at most
   std::chrono::microseconds group_wait{400};           // a commit waits this long, at most, for the writers it expects
   std::size_t max_readers = 8;                         // reader connections, at most (the writer has its own)
-  on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
+  on_decode_error decode = on_decode_error::fail;  // a stored record that does not decode: fail the read, or skip it
 };
 
 namespace detail::pg {
@@ -245,7 +245,8 @@ class connection {
       return unexpected<std::string>("cannot connect to PostgreSQL: " + why);
     }
     // Server notices (a DROP ... CASCADE listing what it dropped) are not the caller's output.
-    PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        c.get(), [](void*, const char*) {}, nullptr);
     return std::unique_ptr<connection>(new connection(std::move(c)));
   }
 
@@ -447,9 +448,9 @@ class select_builder {
   params p;
   bool nothing = false;  // the query can match no stored event (every item names text PostgreSQL cannot hold)
 
-  select_builder(const std::string& schema, const query& raw, std::int64_t lo, std::int64_t hi, bool backwards,
+  select_builder(std::string schema, const query& raw, std::int64_t lo, std::int64_t hi, bool backwards,
                  std::optional<std::int64_t> limit, bool full_rows)
-      : s_(schema) {
+      : s_(std::move(schema)) {
     bool all = raw.matches_all();
     for (const auto& item : raw.items) {
       auto n = item.normalized();
@@ -457,8 +458,9 @@ class select_builder {
         continue;  // no stored event carries such a tag
       }
       const bool typed = !n.types.empty();
-      n.types.erase(std::remove_if(n.types.begin(), n.types.end(), [](const std::string& t) { return !storable_text(t); }),
-                    n.types.end());
+      n.types.erase(
+          std::remove_if(n.types.begin(), n.types.end(), [](const std::string& t) { return !storable_text(t); }),
+          n.types.end());
       if (typed && n.types.empty()) {
         continue;
       }
@@ -503,8 +505,8 @@ class select_builder {
           sql += " JOIN " + s_ + ".events e ON e.position = t0.position";
         }
         join_tags(item);
-        sql += " WHERE t0.tag_id = " + tag_id(item.tags.front()) + " AND t0.position BETWEEN " + window_lo +
-               " AND " + window_hi + types_in(item);
+        sql += " WHERE t0.tag_id = " + tag_id(item.tags.front()) + " AND t0.position BETWEEN " + window_lo + " AND " +
+               window_hi + types_in(item);
       }
       sql += std::string(") ORDER BY e.position") + order;
     }
@@ -583,7 +585,6 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
   postgres_store& operator=(const postgres_store&) = delete;
   ~postgres_store() = default;
 
-
   // The last position stored (by any process), or 0 when the server cannot say.
   [[nodiscard]] position head() const {
     auto lease = readers_.acquire();
@@ -591,7 +592,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
       return published_.load();
     }
     std::string error;
-    const auto r = lease->get()->query("SELECT coalesce(max(position), 0)::int8 FROM " + schema_ + ".events", {}, error);
+    const auto r =
+        lease->get()->query("SELECT coalesce(max(position), 0)::int8 FROM " + schema_ + ".events", {}, error);
     if (!r || PQntuples(r.get()) != 1) {
       if (lease->get()->broken()) {
         readers_.discard(std::move(*lease));
@@ -610,8 +612,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     std::unique_lock listening(listen_mutex_, std::try_to_lock);
     if (!listening.owns_lock()) {
       std::unique_lock lock(wake_mutex_);
-      return appended_.wait_for(lock, timeout,
-                                [&] { return published_.load() > after || remote_.load() > after; });
+      return appended_.wait_for(lock, timeout, [&] { return published_.load() > after || remote_.load() > after; });
     }
     if (!listener_ || listener_->broken()) {
       listener_.reset();
@@ -635,9 +636,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     return published_.load() > after || remote_.load() > after;
   }
 
-  [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const {
-    return queue_.groups_and_appends();
-  }
+  [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const { return queue_.groups_and_appends(); }
   [[nodiscard]] const std::string& schema() const noexcept { return options_.schema; }
   // Of those transactions, how many took one round trip (the writer knew the log's tail).
   [[nodiscard]] std::size_t one_round_trip_commits() const {
@@ -759,30 +758,46 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     if (!exists) {
       const std::string s = schema_;
       // [docs:postgres-schema]
-      const std::string ddl =
-          "CREATE SCHEMA IF NOT EXISTS " + s + ";"
-          "CREATE TABLE " + s + ".schema_version (version int NOT NULL);"
-          "INSERT INTO " + s + ".schema_version VALUES (1);"
-          "CREATE TABLE " + s + ".event_types (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-          "  name text NOT NULL UNIQUE);"
-          "CREATE TABLE " + s + ".tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE);"
-          "CREATE TABLE " + s + ".events ("
-          "  position bigint PRIMARY KEY,"               // assigned under the append lock: commit order
-          "  type_id int NOT NULL,"                      // event_types.id
-          "  schema_version int NOT NULL,"
-          "  payload bytea NOT NULL,"
-          "  tags bytea NOT NULL,"                       // the tag set as read back, each as <length>:<bytes>
-          "  event_id text,"                             // NULL when the caller gave none
-          "  batch_end bigint NOT NULL,"                 // the last position of its append: retries are recognized
-          "  recorded_at bigint NOT NULL,"               // nanoseconds since 1970
-          "  correlation_id text NOT NULL,"
-          "  causation_id text NOT NULL);"
-          "CREATE UNIQUE INDEX events_by_id ON " + s + ".events (event_id) WHERE event_id IS NOT NULL;"
-          "CREATE INDEX events_by_type ON " + s + ".events (type_id, position);"
-          "CREATE TABLE " + s + ".event_tags ("
-          "  tag_id bigint NOT NULL,"                    // tags.id
-          "  position bigint NOT NULL,"                  // events.position
-          "  PRIMARY KEY (tag_id, position));";         // a btree: one tag's positions in order
+      const std::string ddl = "CREATE SCHEMA IF NOT EXISTS " + s +
+                              ";"
+                              "CREATE TABLE " +
+                              s +
+                              ".schema_version (version int NOT NULL);"
+                              "INSERT INTO " +
+                              s +
+                              ".schema_version VALUES (1);"
+                              "CREATE TABLE " +
+                              s +
+                              ".event_types (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                              "  name text NOT NULL UNIQUE);"
+                              "CREATE TABLE " +
+                              s +
+                              ".tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE);"
+                              "CREATE TABLE " +
+                              s +
+                              ".events ("
+                              "  position bigint PRIMARY KEY,"  // assigned under the append lock: commit order
+                              "  type_id int NOT NULL,"         // event_types.id
+                              "  schema_version int NOT NULL,"
+                              "  payload bytea NOT NULL,"
+                              "  tags bytea NOT NULL,"        // the tag set as read back, each as <length>:<bytes>
+                              "  event_id text,"              // NULL when the caller gave none
+                              "  batch_end bigint NOT NULL,"  // the last position of its append: retries are recognized
+                              "  recorded_at bigint NOT NULL,"  // nanoseconds since 1970
+                              "  correlation_id text NOT NULL,"
+                              "  causation_id text NOT NULL);"
+                              "CREATE UNIQUE INDEX events_by_id ON " +
+                              s +
+                              ".events (event_id) WHERE event_id IS NOT NULL;"
+                              "CREATE INDEX events_by_type ON " +
+                              s +
+                              ".events (type_id, position);"
+                              "CREATE TABLE " +
+                              s +
+                              ".event_tags ("
+                              "  tag_id bigint NOT NULL,"            // tags.id
+                              "  position bigint NOT NULL,"          // events.position
+                              "  PRIMARY KEY (tag_id, position));";  // a btree: one tag's positions in order
       // [/docs:postgres-schema]
       if (!writer_->command(ddl, error)) {
         return fail(error);
@@ -970,8 +985,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
       s.sql = "WITH wanted (name) AS (SELECT unnest(" + s.p.own(std::move(all).done()) +
               "::text[])), made AS (INSERT INTO " + t +
               " (name) SELECT name FROM wanted ON CONFLICT (name) DO NOTHING RETURNING id, name) "
-              "SELECT id::int8, name FROM made UNION ALL SELECT d.id::int8, d.name FROM " + t +
-              " d JOIN wanted w ON w.name = d.name";
+              "SELECT id::int8, name FROM made UNION ALL SELECT d.id::int8, d.name FROM " +
+              t + " d JOIN wanted w ON w.name = d.name";
       first.push_back(std::move(s));
       return first.size() - 1;
     };
@@ -987,9 +1002,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     const auto check_in_sql = [&](std::size_t g, std::vector<statement>& into) {
       const auto* a = group[g];
       const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
-      auto select = std::make_unique<detail::pg::select_builder>(schema_, *a->condition, lo,
-                                                                  std::numeric_limits<std::int64_t>::max(), false,
-                                                                  std::int64_t{1}, false);
+      auto select = std::make_unique<detail::pg::select_builder>(
+          schema_, *a->condition, lo, std::numeric_limits<std::int64_t>::max(), false, std::int64_t{1}, false);
       if (select->nothing) {
         return;
       }
@@ -1079,7 +1093,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
         }
       }
     }
-    position head = static_cast<position>(detail::pg::int8_at(answers[2].get(), 0, 0));
+    auto head = static_cast<position>(detail::pg::int8_at(answers[2].get(), 0, 0));
     const position stored_head = head;
     std::unordered_map<std::string_view, known_id> known;
     for (std::size_t k = ids_at; k < ids_end; ++k) {
@@ -1106,8 +1120,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
         return nullptr;
       };
       const auto& events = a->events;
-      if (const auto* first_id = events.front().metadata.event_id.empty() ? nullptr
-                                                                          : find(events.front().metadata.event_id)) {
+      if (const auto* first_id =
+              events.front().metadata.event_id.empty() ? nullptr : find(events.front().metadata.event_id)) {
         bool same = first_id->previous_batch_end != first_id->batch_end &&
                     first_id->batch_end - first_id->at + 1 == events.size();
         for (std::size_t i = 0; same && i < events.size(); ++i) {
@@ -1166,8 +1180,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     std::vector<statement> second;
     add_inserts(accepted, type_id, tag_id, second);
     statement notify;
-    notify.sql = "SELECT pg_notify(" + notify.p.ref(channel_) + ", " + notify.p.number(static_cast<std::int64_t>(head)) +
-                 ")";
+    notify.sql =
+        "SELECT pg_notify(" + notify.p.ref(channel_) + ", " + notify.p.number(static_cast<std::int64_t>(head)) + ")";
     if (!accepted.empty()) {
       second.push_back(std::move(notify));
     }
@@ -1234,8 +1248,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     all[0].sql = "BEGIN ISOLATION LEVEL READ COMMITTED";
     all[1].sql = "LOCK TABLE " + schema_ + ".events IN EXCLUSIVE MODE";
     all[2].sql = "SELECT 1 / (CASE WHEN coalesce(max(position), 0) = " +
-                 all[2].p.number(static_cast<std::int64_t>(known_head_)) + "::int8 THEN 1 ELSE 0 END) FROM " +
-                 schema_ + ".events";
+                 all[2].p.number(static_cast<std::int64_t>(known_head_)) + "::int8 THEN 1 ELSE 0 END) FROM " + schema_ +
+                 ".events";
     detail::pg::array_literal ids;
     bool any_id = false;
     std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
@@ -1259,8 +1273,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
         };
         std::optional<position> conflict;
         if (a->after && *a->after >= ring_start_) {
-          const auto found = std::find_if(ring_.begin(), ring_.end(),
-                                          [&](const auto& e) { return matches(e.at, e.type, e.tags); });
+          const auto found =
+              std::find_if(ring_.begin(), ring_.end(), [&](const auto& e) { return matches(e.at, e.type, e.tags); });
           if (found != ring_.end()) conflict = found->at;
         } else {
           const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
@@ -1268,7 +1282,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
               schema_, *a->condition, lo, static_cast<std::int64_t>(known_head_), false, std::int64_t{1}, false);
           if (!select->nothing) {
             // Fails the transaction if a stored event matches: the other path then finds which.
-            all.push_back({"SELECT 1 / (CASE WHEN EXISTS (" + select->sql + ") THEN 0 ELSE 1 END)", std::move(select->p)});
+            all.push_back(
+                {"SELECT 1 / (CASE WHEN EXISTS (" + select->sql + ") THEN 0 ELSE 1 END)", std::move(select->p)});
             checks.push_back(std::move(select));
           }
         }
@@ -1301,8 +1316,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     add_inserts(accepted, type_id, tag_id, all);
     if (!accepted.empty()) {
       statement notify;
-      notify.sql = "SELECT pg_notify(" + notify.p.ref(channel_) + ", " +
-                   notify.p.number(static_cast<std::int64_t>(head)) + ")";
+      notify.sql =
+          "SELECT pg_notify(" + notify.p.ref(channel_) + ", " + notify.p.number(static_cast<std::int64_t>(head)) + ")";
       all.push_back(std::move(notify));
     }
     all.push_back({"COMMIT", {}});
@@ -1375,8 +1390,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
                  v.own(std::move(version).done()) + "::int4[], " + v.own(std::move(payload).done()) + "::bytea[], " +
                  v.own(std::move(packed).done()) + "::bytea[], " + v.own(std::move(id).done()) + "::text[], " +
                  v.own(std::move(end).done()) + "::int8[], " + v.own(std::move(recorded).done()) + "::int8[], " +
-                 v.own(std::move(correlation).done()) + "::text[], " + v.own(std::move(causation).done()) +
-                 "::text[])";
+                 v.own(std::move(correlation).done()) + "::text[], " + v.own(std::move(causation).done()) + "::text[])";
     out.push_back(std::move(events));
     statement tags;
     tags.sql = "INSERT INTO " + schema_ + ".event_tags (tag_id, position) SELECT * FROM unnest(" +

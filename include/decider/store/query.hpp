@@ -29,6 +29,7 @@ struct query_item {
   std::vector<std::string> types;  // any of these; none: any type
   std::vector<tag> tags;           // all of these; none: no tag required
   friend bool operator==(const query_item&, const query_item&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const query_item&, const query_item&) = default;
 
   // Both lists as sets (sorted, unique): what the stores index and compare.

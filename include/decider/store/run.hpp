@@ -36,50 +36,51 @@ struct run_event_sourced_fn {
     using Event = typename Streams::event_type;
     using error = execute_error<error_of<D>>;
     using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    return detail::with_retry<result>(options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
-      auto read = streams.read_stream(stream);
-      if (!read.has_value()) {
-        if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
-          return result(unexpected<error>(std::move(*failure)));
-        }
-        return std::nullopt;
-      }
-      state_of<D> state = d.initial_state();
-      for (const auto& e : read->events) {
-        detail::with_narrowed<event_of<D>>(e.event,
-                                           [&](const event_of<D>& mine) { state = d.evolve(std::move(state), mine); });
-      }
-      auto decided = d.decide(command, state);
-      if (!decided.has_value()) {
-        return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
-      }
-      for (const auto& e : *decided) {
-        state = d.evolve(std::move(state), e);
-      }
-      if (decided->empty()) {
-        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), {}, attempt});
-      }
-      std::vector<Event> events;
-      for (const auto& e : *decided) {
-        events.push_back(detail::widen<Event>(e));
-      }
-      auto appended = streams.append_to_stream(stream, detail::to_append(events, options),
-                                               expected_version::exact(read->version()));
-      if (appended.has_value()) {
-        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
-      }
-      // With an idempotency key, an append whose answer was lost is decided again on a fresh read: the events'
-      // ids keep it stored once (the store answers the same batch with its first position).
-      if (const auto* down = std::get_if<store_unavailable>(&appended.error());
-          down != nullptr && options.retry_unavailable && !options.idempotency_key.empty()) {
-        reason.unavailable = *down;
-        return std::nullopt;
-      }
-      if (auto failure = detail::unless_conflict<error>(appended.error())) {
-        return result(unexpected<error>(std::move(*failure)));
-      }
-      return std::nullopt;
-    });
+    return detail::with_retry<result>(
+        options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
+          auto read = streams.read_stream(stream);
+          if (!read.has_value()) {
+            if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
+              return result(unexpected<error>(std::move(*failure)));
+            }
+            return std::nullopt;
+          }
+          state_of<D> state = d.initial_state();
+          for (const auto& e : read->events) {
+            detail::with_narrowed<event_of<D>>(
+                e.event, [&](const event_of<D>& mine) { state = d.evolve(std::move(state), mine); });
+          }
+          auto decided = d.decide(command, state);
+          if (!decided.has_value()) {
+            return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
+          }
+          for (const auto& e : *decided) {
+            state = d.evolve(std::move(state), e);
+          }
+          if (decided->empty()) {
+            return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), {}, attempt});
+          }
+          std::vector<Event> events;
+          for (const auto& e : *decided) {
+            events.push_back(detail::widen<Event>(e));
+          }
+          auto appended = streams.append_to_stream(stream, detail::to_append(events, options),
+                                                   expected_version::exact(read->version()));
+          if (appended.has_value()) {
+            return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
+          }
+          // With an idempotency key, an append whose answer was lost is decided again on a fresh read: the events'
+          // ids keep it stored once (the store answers the same batch with its first position).
+          if (const auto* down = std::get_if<store_unavailable>(&appended.error());
+              down != nullptr && options.retry_unavailable && !options.idempotency_key.empty()) {
+            reason.unavailable = *down;
+            return std::nullopt;
+          }
+          if (auto failure = detail::unless_conflict<error>(appended.error())) {
+            return result(unexpected<error>(std::move(*failure)));
+          }
+          return std::nullopt;
+        });
   }
 };
 inline constexpr run_event_sourced_fn run_event_sourced{};
@@ -92,36 +93,37 @@ struct run_state_stored_fn {
     static_assert(detail::check_decider<D>());
     using error = execute_error<error_of<D>>;
     using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    return detail::with_retry<result>(options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
-      auto loaded = states.load(id);
-      if (!loaded.has_value()) {
-        if (auto failure = detail::unless_retried<error>(loaded.error(), options, reason)) {
-          return result(unexpected<error>(std::move(*failure)));
-        }
-        return std::nullopt;
-      }
-      const stream_version version = *loaded ? (*loaded)->version : 0;
-      state_of<D> state = *loaded ? std::move((*loaded)->state) : d.initial_state();
-      auto decided = d.decide(command, state);
-      if (!decided.has_value()) {
-        return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
-      }
-      if (decided->empty()) {
-        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), {}, attempt});
-      }
-      for (const auto& e : *decided) {
-        state = d.evolve(std::move(state), e);
-      }
-      auto saved =
-          states.save(id, state, version == 0 ? expected_version::no_stream() : expected_version::exact(version));
-      if (saved.has_value()) {
-        return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
-      }
-      if (auto failure = detail::unless_conflict<error>(saved.error())) {
-        return result(unexpected<error>(std::move(*failure)));
-      }
-      return std::nullopt;
-    });
+    return detail::with_retry<result>(
+        options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
+          auto loaded = states.load(id);
+          if (!loaded.has_value()) {
+            if (auto failure = detail::unless_retried<error>(loaded.error(), options, reason)) {
+              return result(unexpected<error>(std::move(*failure)));
+            }
+            return std::nullopt;
+          }
+          const stream_version version = *loaded ? (*loaded)->version : 0;
+          state_of<D> state = *loaded ? std::move((*loaded)->state) : d.initial_state();
+          auto decided = d.decide(command, state);
+          if (!decided.has_value()) {
+            return result(unexpected<error>(detail::widen<error>(std::move(decided).error())));
+          }
+          if (decided->empty()) {
+            return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), {}, attempt});
+          }
+          for (const auto& e : *decided) {
+            state = d.evolve(std::move(state), e);
+          }
+          auto saved =
+              states.save(id, state, version == 0 ? expected_version::no_stream() : expected_version::exact(version));
+          if (saved.has_value()) {
+            return result(run_outcome<state_of<D>, event_of<D>>{std::move(state), std::move(*decided), attempt});
+          }
+          if (auto failure = detail::unless_conflict<error>(saved.error())) {
+            return result(unexpected<error>(std::move(*failure)));
+          }
+          return std::nullopt;
+        });
   }
 };
 inline constexpr run_state_stored_fn run_state_stored{};

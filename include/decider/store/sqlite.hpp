@@ -43,11 +43,11 @@ enum class sqlite_durability { full, normal };
 
 struct sqlite_options {
   sqlite_durability durability = sqlite_durability::full;
-  std::chrono::milliseconds busy_timeout{10'000};  // how long to wait for another process's write lock
+  std::chrono::milliseconds busy_timeout{10'000};      // how long to wait for another process's write lock
   std::size_t max_event_bytes = std::size_t{1} << 20;  // type, payload, tags and metadata of one event
   std::size_t max_group = 256;                         // appends committed in one transaction, at most
   std::chrono::microseconds group_wait{400};           // a commit waits this long, at most, for the writers it expects
-  on_decode_error decode = on_decode_error::fail;      // a stored record that does not decode: fail the read, or skip it
+  on_decode_error decode = on_decode_error::fail;  // a stored record that does not decode: fail the read, or skip it
 };
 
 namespace detail::sqlite {
@@ -105,8 +105,8 @@ class connection {
   static expected<std::unique_ptr<connection>, std::string> open(const std::string& path,
                                                                  std::chrono::milliseconds busy_timeout) {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     std::unique_ptr<sqlite3, closer> db(raw);
     if (rc != SQLITE_OK) {
       return unexpected<std::string>("cannot open " + path + ": " +
@@ -189,13 +189,13 @@ class select_builder {
       const auto& item = q.items.front();
       sql = std::string("SELECT ") + what + " FROM event_tags t0 JOIN events e ON e.position = t0.position";
       join_tags(item, "t0");
-      sql += " WHERE t0.tag = " + param(std::string_view(item.tags.front())) + " AND t0.position BETWEEN " +
-             param(lo) + " AND " + param(hi) + other_tags_;
+      sql += " WHERE t0.tag = " + param(std::string_view(item.tags.front())) + " AND t0.position BETWEEN " + param(lo) +
+             " AND " + param(hi) + other_tags_;
       types_in(item, "e");
       sql += std::string(" ORDER BY t0.position") + order;
     } else if (q.items.size() == 1) {
-      sql = std::string("SELECT ") + what + " FROM events e WHERE e.position BETWEEN " + param(lo) + " AND " +
-            param(hi);
+      sql =
+          std::string("SELECT ") + what + " FROM events e WHERE e.position BETWEEN " + param(lo) + " AND " + param(hi);
       types_in(q.items.front(), "e");
       sql += std::string(" ORDER BY e.position") + order;
     } else {
@@ -270,7 +270,6 @@ class select_builder {
     sql += " WHERE t0.tag = " + param(std::string_view(item.tags.front())) + " AND t0.position BETWEEN " + lo_ +
            " AND " + hi_ + other_tags_;
   }
-
 };
 
 }  // namespace detail::sqlite
@@ -334,9 +333,7 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
   }
 
   // How many transactions committed how many appends (group commit at work), since the store was opened.
-  [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const {
-    return queue_.groups_and_appends();
-  }
+  [[nodiscard]] std::pair<std::size_t, std::size_t> commits_and_appends() const { return queue_.groups_and_appends(); }
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
  private:
@@ -387,8 +384,8 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
   // Empty when the schema is there (made now, or found at this version); otherwise why not.
   std::string prepare_schema() {
     std::string error;
-    const char* sync = options_.durability == sqlite_durability::full ? "PRAGMA synchronous=FULL"
-                                                                       : "PRAGMA synchronous=NORMAL";
+    const char* sync =
+        options_.durability == sqlite_durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
     if (!writer_->exec("PRAGMA journal_mode=WAL", error) || !writer_->exec(sync, error) ||
         !writer_->exec("BEGIN IMMEDIATE", error)) {
       return error;
@@ -511,8 +508,7 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
           store_unavailable{"the tags of the event at position " + std::to_string(r.position) + " are damaged"});
     }
     r.tags = std::move(*tags);
-    r.metadata.event_id =
-        c.is_null(5) ? detail::generated_event_id("sqlite", r.position) : std::string(c.text(5));
+    r.metadata.event_id = c.is_null(5) ? detail::generated_event_id("sqlite", r.position) : std::string(c.text(5));
     r.metadata.recorded_at = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(c.integer(6))));
     r.metadata.correlation_id = std::string(c.text(7));
@@ -611,8 +607,8 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
         }
       }
       if (earlier && earlier->second - earlier->first + 1 == events.size()) {
-        auto* ids = writer_->prepare("SELECT event_id FROM events WHERE position BETWEEN ?1 AND ?2 ORDER BY position",
-                                     error);
+        auto* ids =
+            writer_->prepare("SELECT event_id FROM events WHERE position BETWEEN ?1 AND ?2 ORDER BY position", error);
         if (ids == nullptr) {
           return std::nullopt;
         }
@@ -646,8 +642,8 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
     // The condition: no matching event after `after`.
     if (a.condition != nullptr) {
       const std::int64_t lo = as_int(a.after.value_or(0)) + 1;
-      const detail::sqlite::select_builder select(*a.condition, lo, std::numeric_limits<std::int64_t>::max(), false,
-                                                  1, "e.position");
+      const detail::sqlite::select_builder select(*a.condition, lo, std::numeric_limits<std::int64_t>::max(), false, 1,
+                                                  "e.position");
       auto* s = writer_->prepare(select.sql, error);
       if (s == nullptr) {
         return std::nullopt;
@@ -656,8 +652,7 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
       c.bind_all(select.parameters);
       const int rc = c.step();
       if (rc == SQLITE_ROW) {
-        return append_result(
-            unexpected<append_error>(condition_failed{static_cast<position>(c.integer(0))}));
+        return append_result(unexpected<append_error>(condition_failed{static_cast<position>(c.integer(0))}));
       }
       if (rc != SQLITE_DONE) {
         error = writer_->error();

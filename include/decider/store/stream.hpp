@@ -124,7 +124,9 @@ struct stream_probe_event {
 struct stream_probe_store {
   using event_type = stream_probe_event;
   read_result<event_type> read(const query&, const read_options&) { return {}; }
-  append_result append(std::vector<event_to_append<event_type>>, const std::optional<append_condition>&) { return 0; }
+  append_result append(const std::vector<event_to_append<event_type>>&, const std::optional<append_condition>&) {
+    return 0;
+  }
 };
 }  // namespace detail
 static_assert(event_store<detail::stream_probe_store>);

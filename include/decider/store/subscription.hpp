@@ -72,7 +72,7 @@ class subscription {
 
   // Catch up, then stay live until `stop` is requested: wait for appends (or poll) and deliver what matches.
   template <class Deliver>
-  expected<std::size_t, read_error> run(std::stop_token stop, Deliver&& deliver) {
+  expected<std::size_t, read_error> run(const std::stop_token& stop, Deliver&& deliver) {
     std::size_t delivered = 0;
     while (!stop.stop_requested()) {
       auto pulled = catch_up(deliver);

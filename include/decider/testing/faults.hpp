@@ -150,7 +150,8 @@ class faulty_store {
     const fault f = next({store_call::append, 0, batch.size(), condition.has_value()});
     switch (f.kind) {
       case fault_kind::unavailable_before:
-        return unexpected<append_error>(store_unavailable{"injected fault: the append failed before reaching the store"});
+        return unexpected<append_error>(
+            store_unavailable{"injected fault: the append failed before reaching the store"});
       case fault_kind::conflict:
         return unexpected<append_error>(condition_failed{0});
       case fault_kind::unavailable_after: {
@@ -192,10 +193,17 @@ class faulty_store {
       ++counts_.delays;
     }
     switch (f.kind) {
-      case fault_kind::unavailable_before: ++counts_.unavailable_before; break;
-      case fault_kind::unavailable_after: ++counts_.unavailable_after; break;
-      case fault_kind::conflict: ++counts_.conflicts; break;
-      case fault_kind::none: break;
+      case fault_kind::unavailable_before:
+        ++counts_.unavailable_before;
+        break;
+      case fault_kind::unavailable_after:
+        ++counts_.unavailable_after;
+        break;
+      case fault_kind::conflict:
+        ++counts_.conflicts;
+        break;
+      case fault_kind::none:
+        break;
     }
   }
 

@@ -190,6 +190,7 @@ struct given_fn {
       return detail::given_process<V>(std::move(v));
     } else if constexpr (decider::detail::has_command_type<V> && !decider::detail::has_state_type<V>) {
       return static_cast<void>(decider::detail::check_process<V>());  // a would-be process: say what it lacks
+      // NOLINTNEXTLINE(bugprone-branch-clone): each branch ends after its own check's diagnostic
     } else if constexpr (!decider::detail::check_view<V>()) {
       return;
     } else if constexpr (!decider::detail::check_would_be_decider<V>()) {
@@ -210,6 +211,7 @@ struct given_history_fn {
   // given_history(decider_or_view, range): the same, from a vector of events already built.
   template <class V, class Events>
   [[nodiscard]] auto operator()(V v, const Events& history) const {
+    // NOLINTNEXTLINE(bugprone-branch-clone): each branch ends after its own check's diagnostic
     if constexpr (!decider::detail::check_view<V>()) {
       return;
     } else if constexpr (!decider::detail::check_would_be_decider<V>()) {

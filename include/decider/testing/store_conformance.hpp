@@ -264,8 +264,8 @@ std::vector<append_attempt> random_conditional_appends(Store& store, const std::
   for (std::size_t i = 0; i < count; ++i) {
     const auto shared = "shared:" + std::to_string(random() % 16);
     const bool on_shared = random() % 2 == 0;
-    append_attempt a{on_shared ? shared : "writer:" + writer, std::nullopt, writer + "-" + std::to_string(i),
-                     on_shared, std::nullopt};
+    append_attempt a{on_shared ? shared : "writer:" + writer, std::nullopt, writer + "-" + std::to_string(i), on_shared,
+                     std::nullopt};
     const auto boundary = tagged({a.boundary});
     const auto seen = detail::positions_of(store, boundary, {.from = {}, .backwards = true, .limit = 1});
     a.after = seen.empty() ? std::nullopt : std::optional<position>(seen.front());
@@ -282,10 +282,10 @@ std::vector<append_attempt> random_conditional_appends(Store& store, const std::
 struct replay_findings {
   std::size_t attempts = 0;
   std::size_t accepted = 0;
-  bool increasing = true;           // positions increase along the log
-  bool all_stored = true;           // every accepted attempt's event is in the log, at the position answered
-  bool nothing_else = true;         // the log holds no event of a refused attempt
-  bool conditions_held = true;      // no accepted attempt had a matching event between its `after` and itself
+  bool increasing = true;                // positions increase along the log
+  bool all_stored = true;                // every accepted attempt's event is in the log, at the position answered
+  bool nothing_else = true;              // the log holds no event of a refused attempt
+  bool conditions_held = true;           // no accepted attempt had a matching event between its `after` and itself
   std::size_t uncontended_refusals = 0;  // attempts on a writer's own boundary that were refused
   [[nodiscard]] bool ok() const noexcept {
     return increasing && all_stored && nothing_else && conditions_held && uncontended_refusals == 0;
@@ -460,6 +460,7 @@ void check_against_model(const Factory& make, recorder& r) {
           c = append_condition{*gen_query(), after};
         }
         std::vector<event_to_append<event>> items;
+        items.reserve(batch.size());
         for (const auto& e : batch) {
           items.push_back({e, {}});
         }

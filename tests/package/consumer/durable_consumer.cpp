@@ -35,8 +35,8 @@ int main() {
     std::remove((path + suffix).c_str());
   }
   const auto absent = decider::postgres_store<codec>::open("host=/nonexistent/socket dbname=none",
-                                                          {.connect_timeout = std::chrono::seconds(2)});
-  std::cout << "durable consumer: sqlite " << (sqlite_ok ? "ok" : "FAILED") << "; postgres: "
-            << (absent ? std::string("opened?") : absent.error().message) << '\n';
+                                                           {.connect_timeout = std::chrono::seconds(2)});
+  std::cout << "durable consumer: sqlite " << (sqlite_ok ? "ok" : "FAILED")
+            << "; postgres: " << (absent ? std::string("opened?") : absent.error().message) << '\n';
   return sqlite_ok && !absent.has_value() ? 0 : 1;
 }
