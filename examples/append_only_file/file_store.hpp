@@ -160,6 +160,15 @@ class store {
     std::lock_guard writer(write_mutex_);
     if (auto down = unavailable()) return decider::unexpected<decider::append_error>(*down);
     const decider::position before = events_.head();
+    for (const auto& item : batch) {
+      // "file-<n>" is the form of the ids this store gives events that have none: given, it could name another.
+      const auto& id = item.metadata.event_id;
+      if (id.size() > 5 && id.compare(0, 5, "file-") == 0 &&
+          id.find_first_not_of("0123456789", 5) == std::string::npos) {
+        return decider::unexpected<decider::append_error>(
+            decider::invalid_append{"event id " + id + " has the form of the ids this store makes up; choose another"});
+      }
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].metadata.event_id.empty()) {
         batch[i].metadata.event_id = "file-" + std::to_string(before + 1 + i);

@@ -165,6 +165,50 @@ TEST_CASE("faults: an acknowledged command is in the store at the position the r
   }));
 }
 
+TEST_CASE("faults: the event-sourced and state-stored runners keep the same promises", "[store][faults]") {
+  REQUIRE(rc::check("stream and state runners under faults", [] {
+    const auto commands = *rc::gen::container<std::vector<bank::command>>(account_commands("a1"));
+    const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+    decider::memory_store<bank::event> inner;
+    faulty_store store(inner, decider::testing::random_faults(seed, random_rates()));
+    decider::stream_adapter streams(store);
+    const bank::account d;
+    std::map<std::string, decider::position> acknowledged;
+    for (std::size_t n = 0; n < commands.size(); ++n) {
+      const auto done = decider::run_event_sourced(streams, d, decider::make_tag("account", "a1"), commands[n],
+                                                   fast_options(command_key(n), 4));
+      if (done.has_value() && !done->events.empty()) {
+        acknowledged[command_key(n)] = 0;
+      }
+    }
+    check_log(inner, acknowledged);
+    // A state store: a failed load is retried; the save is never sent twice.
+    decider::memory_state_store<bank::state> states;
+    std::size_t loads = 0;
+    struct flaky_states {
+      using state_type = bank::state;
+      decider::memory_state_store<bank::state>* inner;
+      std::size_t* loads;
+      [[nodiscard]] decider::expected<std::optional<decider::versioned_state<bank::state>>, decider::read_error> load(
+          const std::string& id) const {
+        if (++*loads % 2 == 1) {
+          return decider::unexpected<decider::read_error>(decider::store_unavailable{"injected: load failed"});
+        }
+        return inner->load(id);
+      }
+      [[nodiscard]] decider::expected<decider::stream_version, decider::append_error> save(
+          const std::string& id, bank::state state, decider::expected_version expectation) {
+        return inner->save(id, std::move(state), expectation);
+      }
+    } flaky{&states, &loads};
+    const auto opened =
+        decider::run_state_stored(flaky, d, "a1", bank::command{bank::open{"a1"}}, fast_options("o", 2));
+    RC_ASSERT(opened.has_value());
+    RC_ASSERT(opened->attempts == 2U);
+    RC_ASSERT(states.load("a1")->value().state.open);
+  }));
+}
+
 TEST_CASE("faults: a client retrying a command whose outcome was unknown applies it once", "[store][faults]") {
   // The application's own loop around the runner: on store_unavailable it sends the same command, with the same
   // key, until it is answered; every command ends answered, once in the log.

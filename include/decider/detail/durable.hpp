@@ -36,7 +36,8 @@ struct pending_event {
 // the batch, an event the codec cannot write, an event larger than the store's limit.
 template <class Codec>
 expected<std::vector<pending_event>, invalid_append> encode_batch(
-    const Codec& codec, std::vector<event_to_append<typename Codec::event_type>>& batch, std::size_t max_event_bytes) {
+    const Codec& codec, std::vector<event_to_append<typename Codec::event_type>>& batch, std::size_t max_event_bytes,
+    std::string_view id_prefix) {
   using failure = unexpected<invalid_append>;
   if (batch.empty()) {
     return failure(invalid_append{"an append needs at least one event"});
@@ -49,6 +50,9 @@ expected<std::vector<pending_event>, invalid_append> encode_batch(
     auto& item = batch[i];
     if (!item.metadata.event_id.empty() && !ids.insert(item.metadata.event_id).second) {
       return failure(invalid_append{"event id " + item.metadata.event_id + " appears twice in the batch"});
+    }
+    if (made_up_event_id(item.metadata.event_id, id_prefix)) {
+      return failure(made_up_event_id_refused(item.metadata.event_id, id_prefix));
     }
     auto encoded = codec.encode(item.event);
     if (!encoded.has_value()) {

@@ -352,7 +352,9 @@ class memory_store {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const position p = start + i;
-      if (p > log_.size() || log_[p - 1].metadata.event_id != batch[i].metadata.event_id) {
+      // The same id, given (not made up by the store: an event given none is never part of a retry).
+      if (p > log_.size() || log_[p - 1].metadata.event_id != batch[i].metadata.event_id ||
+          by_id_.count(batch[i].metadata.event_id) == 0) {
         return std::nullopt;  // not the same batch: check_ids reports it
       }
     }
@@ -373,6 +375,9 @@ class memory_store {
       }
       if (!seen.insert(id).second) {
         return invalid_append{"event id " + id + " appears twice in the batch"};
+      }
+      if (detail::made_up_event_id(id, "memory")) {
+        return detail::made_up_event_id_refused(id, "memory");
       }
       if (by_id_.count(id) != 0) {
         return invalid_append{"event id " + id + " is already stored by another append"};

@@ -883,7 +883,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
 
   append_result submit(std::vector<event_to_append<event_type>>& batch, const query* condition,
                        std::optional<position> after) {
-    auto encoded = detail::encode_batch(this->codec_, batch, options_.max_event_bytes);
+    auto encoded = detail::encode_batch(this->codec_, batch, options_.max_event_bytes, "postgres");
     if (!encoded.has_value()) {
       return unexpected<append_error>(std::move(encoded).error());
     }

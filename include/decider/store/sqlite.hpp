@@ -518,7 +518,7 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
 
   append_result submit(std::vector<event_to_append<event_type>>& batch, const query* condition,
                        std::optional<position> after) {
-    auto encoded = detail::encode_batch(this->codec_, batch, options_.max_event_bytes);
+    auto encoded = detail::encode_batch(this->codec_, batch, options_.max_event_bytes, "sqlite");
     if (!encoded.has_value()) {
       return unexpected<append_error>(std::move(encoded).error());
     }

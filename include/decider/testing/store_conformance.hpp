@@ -184,6 +184,19 @@ void check_appends(const Factory& make, recorder& r) {
   };
   r.check(invalid(tail) && invalid(head) && invalid(more) && positions_of(*store, tagged({"i"})).size() == 2,
           "7: part of an earlier batch, or more than it, is not a retry: invalid_append, nothing stored");
+  // An event given no id gets one from the store; that id names it: given again, to another event, it is refused.
+  const auto unnamed = store->append(one(gamma{{"u"}, "14"}));
+  const auto read_back = store->read(tagged({"u"}));
+  const std::string made_up =
+      read_back.has_value() && read_back->size() == 1 ? read_back->front().metadata.event_id : std::string();
+  const auto taken = store->append(one(gamma{{"u"}, "15"}, made_up));
+  r.check(unnamed.has_value() && !made_up.empty() && invalid(taken) && positions_of(*store, tagged({"u"})).size() == 1,
+          "7: an id the store made up for an event is that event's: given to another, it is refused");
+  // A batch with an event given no id is never a retry: that event cannot be recognized.
+  const auto mixed = store->append({{gamma{{"m"}, "16"}, {.event_id = "id-m"}}, {gamma{{"m"}, "17"}, {}}});
+  const auto mixed_again = store->append({{gamma{{"m"}, "16"}, {.event_id = "id-m"}}, {gamma{{"m"}, "17"}, {}}});
+  r.check(mixed.has_value() && invalid(mixed_again) && positions_of(*store, tagged({"m"})).size() == 2,
+          "7: a batch with an event given no id is not a retry: invalid_append, nothing stored");
   const auto ps = positions_of(*store, query::all());
   r.check(std::adjacent_find(ps.begin(), ps.end(), std::greater_equal<>()) == ps.end(), "3: positions increase");
 }
