@@ -36,6 +36,8 @@ for target in codec query store; do
     merged="build/fuzz/merged/${target}"
     rm -rf "$merged" && mkdir -p "$merged"
     "build/fuzz/fuzz/decider_fuzz_${target}" -merge=1 "$merged" "fuzz/corpus/${target}" "$work" >/dev/null 2>&1
+    # Named inputs (the ones a failure left, renamed for what they found) stay, whatever their coverage.
+    find "fuzz/corpus/${target}" -regextype posix-extended -type f ! -regex '.*/[0-9a-f]{40}' -exec cp {} "$merged"/ \;
     rm -rf "fuzz/corpus/${target}" && mv "$merged" "fuzz/corpus/${target}"
     echo "fuzz: fuzz/corpus/${target} now holds $(find "fuzz/corpus/${target}" -type f | wc -l) inputs"
   fi
