@@ -1,5 +1,5 @@
-// Seed 002, the course side (a course is defined with a capacity, changes it, is cancelled, takes students),
-// and the registration: students and courses combined, with the subscription decided over both at once.
+// Students and courses, the course side (a course is defined with a capacity, changes it, is cancelled, takes
+// students), and the registration: students and courses combined, with the subscription decided over both at once.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -16,6 +17,9 @@
 #include "decider/concepts.hpp"
 #include "decider/extend.hpp"
 #include "decider/many.hpp"
+#include "decider/store/boundary.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/visit.hpp"
 #include "student_course/student.hpp"
 
@@ -42,15 +46,27 @@ struct course_defined {
   std::string course_id;
   std::string name;
   int capacity = 0;
+  static constexpr std::string_view type_name = "course_defined";
+  static constexpr auto json_fields =
+      std::tuple{decider::field("course_id", &course_defined::course_id), decider::field("name", &course_defined::name),
+                 decider::field("capacity", &course_defined::capacity)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course_id)}; }
   friend bool operator==(const course_defined&, const course_defined&) = default;
 };
 struct course_capacity_changed {
   std::string course_id;
   int capacity = 0;
+  static constexpr std::string_view type_name = "course_capacity_changed";
+  static constexpr auto json_fields = std::tuple{decider::field("course_id", &course_capacity_changed::course_id),
+                                                 decider::field("capacity", &course_capacity_changed::capacity)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course_id)}; }
   friend bool operator==(const course_capacity_changed&, const course_capacity_changed&) = default;
 };
 struct course_cancelled {
   std::string course_id;
+  static constexpr std::string_view type_name = "course_cancelled";
+  static constexpr auto json_fields = std::tuple{decider::field("course_id", &course_cancelled::course_id)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course_id)}; }
   friend bool operator==(const course_cancelled&, const course_cancelled&) = default;
 };
 using course_event = std::variant<course_defined, course_capacity_changed, course_cancelled, student_subscribed>;
@@ -165,16 +181,10 @@ inline std::optional<course_error> refuse_subscription(const course_state& s) {
 }
 // [/docs:course]
 
-inline std::string course_id_of(const course_command& command) {
-  return std::visit([](const auto& c) { return c.course_id; }, command);
-}
-inline std::string course_id_of(const course_event& event) {
-  return std::visit([](const auto& e) { return e.course_id; }, event);
-}
-
-// Every course, one instance per id (see students()).
+// Every course, one instance per id, its events tagged "course:<id>" (see students()).
 inline auto courses() {
-  return decider::many<std::string>(course{}, [](const auto& message) { return course_id_of(message); });
+  return decider::many<std::string>(
+      course{}, [](const auto& message) { return message.course_id; }, decider::tag_as("course"));
 }
 
 // Students and courses side by side, plus the one decision that needs both: subscribe.
@@ -191,17 +201,17 @@ struct subscription_rule {
   [[nodiscard]] result operator()(const subscribe& c, const decider::state_of<school_parts>& state) const {
     const auto& [all_students, all_courses] = state;
     if (auto refusal = refuse_subscription(students().instance(all_students, c.student_id), c.course_id)) {
-      return decider::refuse(widen(*refusal));
+      return decider::refuse(decider::widen<decider::error_of<school_parts>>(*refusal));
     }
     if (auto refusal = refuse_subscription(courses().instance(all_courses, c.course_id))) {
-      return decider::refuse(widen(*refusal));
+      return decider::refuse(decider::widen<decider::error_of<school_parts>>(*refusal));
     }
     return std::vector<decider::event_of<school_parts>>{student_subscribed{c.student_id, c.course_id}};
   }
 
-  template <class Error>
-  static decider::error_of<school_parts> widen(const Error& error) {
-    return std::visit([](const auto& e) { return decider::error_of<school_parts>{e}; }, error);
+  // What the rule reads on a store: the student's instance and the course's, nothing else.
+  [[nodiscard]] decider::selection_of<school_parts> boundary(const subscribe& c) const {
+    return {{c.student_id}, {c.course_id}};
   }
 };
 

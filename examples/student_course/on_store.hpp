@@ -1,132 +1,61 @@
-// Seed 002 on an event store: a subscription needs the course's seats and the student's courses, read together
-// as one decision model (two projections, one read of the union query) and guarded by one conditional append.
-// No Student or Course aggregate is loaded and no lock is held; concurrent subscriptions that touch the same
-// course or student conflict, and execute decides them again.
+// Students and courses on an event store: the registration decider that the property tests check runs unchanged
+// on the store with decider::command_handler. Each subscription reads its boundary (the student's events and the
+// course's, which the decider derives from the command) and appends under it; concurrent subscriptions that
+// touch the same student or course conflict and are decided again. No rule is written here.
 #pragma once
 
 #include <atomic>
-#include <cstdint>
-#include <map>
+#include <cstddef>
 #include <random>
-#include <set>
 #include <string>
-#include <string_view>
 #include <thread>
-#include <tuple>
 #include <variant>
 #include <vector>
 
-#include "decider/make.hpp"
-#include "decider/store/dcb.hpp"
-#include "decider/store/event.hpp"
-#include "decider/store/fields.hpp"
+#include "decider/fold.hpp"
+#include "decider/store/handle.hpp"
+#include "student_course/course.hpp"
 
-namespace subscriptions {
+namespace learning {
 
-struct course_defined {
-  std::string course;
-  int capacity = 0;
-  static constexpr std::string_view type_name = "course_defined";
-  static constexpr auto json_fields = std::tuple{decider::field("course", &course_defined::course),
-                                                 decider::field("capacity", &course_defined::capacity)};
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("course", course)}; }
-  friend bool operator==(const course_defined&, const course_defined&) = default;
-};
-
-// [docs:identity]
-struct student_subscribed {
-  std::string student;
-  std::string course;
-  static constexpr std::string_view type_name = "student_subscribed";
-  static constexpr auto json_fields = std::tuple{decider::field("student", &student_subscribed::student),
-                                                 decider::field("course", &student_subscribed::course)};
-  [[nodiscard]] std::vector<decider::tag> tags() const {
-    return {decider::make_tag("student", student), decider::make_tag("course", course)};
-  }
-  friend bool operator==(const student_subscribed&, const student_subscribed&) = default;
-};
-// [/docs:identity]
-
-using event = std::variant<course_defined, student_subscribed>;
-
-struct course_seats {
-  bool defined = false;
-  int capacity = 0;
-  int taken = 0;
-};
-struct student_courses {
-  std::set<std::string> courses;
-};
-struct course_missing {
-  friend bool operator==(const course_missing&, const course_missing&) = default;
-};
-struct course_full {
-  friend bool operator==(const course_full&, const course_full&) = default;
-};
-struct too_many_courses {
-  friend bool operator==(const too_many_courses&, const too_many_courses&) = default;
-};
-struct already_subscribed {
-  friend bool operator==(const already_subscribed&, const already_subscribed&) = default;
-};
-using refusal = std::variant<course_missing, course_full, too_many_courses, already_subscribed>;
-
-// [docs:decision-model]
-// What a subscription of `student` to `course` must know, as two projections read together.
-inline auto subscription_model(const std::string& student, const std::string& course) {
-  const auto seats = decider::make_view<event, course_seats>({}, [](course_seats s, const event& e) {
-    if (const auto* d = std::get_if<course_defined>(&e)) {
-      s.defined = true;
-      s.capacity = d->capacity;
-    } else if (std::holds_alternative<student_subscribed>(e)) {
-      ++s.taken;
-    }
-    return s;
-  });
-  const auto taken_by_student = decider::make_view<event, student_courses>({}, [](student_courses s, const event& e) {
-    if (const auto* sub = std::get_if<student_subscribed>(&e)) {
-      s.courses.insert(sub->course);
-    }
-    return s;
-  });
-  return decider::decision_model(
-      decider::project(
-          seats, decider::events({"course_defined", "student_subscribed"}, {decider::make_tag("course", course)})),
-      decider::project(taken_by_student,
-                       decider::events({"student_subscribed"}, {decider::make_tag("student", student)})));
-}
-
-inline auto subscribe(const std::string& student, const std::string& course) {
-  return [=](const auto& state) -> decider::decision<event, refusal> {
-    const auto& [seats, mine] = state;
-    if (!seats.defined) return decider::refuse(refusal{course_missing{}});
-    if (mine.courses.count(course) != 0) return decider::refuse(refusal{already_subscribed{}});
-    if (mine.courses.size() >= 5) return decider::refuse(refusal{too_many_courses{}});
-    if (seats.taken >= seats.capacity) return decider::refuse(refusal{course_full{}});
-    return std::vector<event>{student_subscribed{student, course}};
-  };
-}
-// [/docs:decision-model]
-
-struct tally {
+struct subscription_tally {
   int accepted = 0;
   int refused = 0;  // for a domain reason: decided; the sum of the four below
-  int course_missing = 0;
   int course_full = 0;
   int too_many_courses = 0;
   int already_subscribed = 0;
-  int lost = 0;  // to the retry bound
+  int not_active = 0;  // the course is not defined (or cancelled), or the student not registered
+  int lost = 0;        // to the retry bound, or to the store
 };
 
-// `threads` clients make `attempts` random subscriptions each, to courses "c0".."c<courses - 1>" (those not defined
-// are refused) by students "s0".."s<students - 1>".
+// [docs:on-store-run]
+// Registers students "s0".."s<students - 1>" and defines courses "c0".."c<courses - 1>" with `seats` seats each,
+// each with the registration decider on the store; false if any was refused.
 template <class Store>
-tally subscribe_concurrently(Store& store, int threads, int attempts, int courses, int students) {
+bool open_school(Store& store, int students, int courses, int seats) {
+  const registration school;
+  bool ok = true;
+  for (int s = 0; s < students; ++s) {
+    const auto id = "s" + std::to_string(s);
+    ok = decider::handle(store, school, command{register_student{id, "Student " + id}}).has_value() && ok;
+  }
+  for (int c = 0; c < courses; ++c) {
+    const auto id = "c" + std::to_string(c);
+    ok = decider::handle(store, school, command{define_course{id, "Course " + id, seats}}).has_value() && ok;
+  }
+  return ok;
+}
+
+// `threads` clients make `attempts` random subscriptions each, of students "s0".."s<students - 1>" to courses
+// "c0".."c<courses - 1>" (a course that was not defined refuses), through one handler shared by all threads.
+template <class Store>
+subscription_tally subscribe_concurrently(Store& store, int threads, int attempts, int courses, int students) {
+  decider::command_handler handler(store, registration{});
   std::atomic<int> accepted{0};
-  std::atomic<int> missing{0};
   std::atomic<int> full{0};
   std::atomic<int> too_many{0};
   std::atomic<int> twice{0};
+  std::atomic<int> inactive{0};
   std::atomic<int> lost{0};
   std::vector<std::thread> clients;
   clients.reserve(static_cast<std::size_t>(threads));
@@ -136,18 +65,18 @@ tally subscribe_concurrently(Store& store, int threads, int attempts, int course
       for (int i = 0; i < attempts; ++i) {
         const auto student = "s" + std::to_string(random() % static_cast<unsigned>(students));
         const auto course = "c" + std::to_string(random() % static_cast<unsigned>(courses));
-        auto r = decider::execute(store, subscription_model(student, course), subscribe(student, course),
-                                  decider::execute_options{.max_attempts = 64});
+        const auto r = handler.handle(subscribe{student, course}, {.max_attempts = 64});
         if (r) {
           ++accepted;
-        } else if (std::holds_alternative<course_missing>(r.error())) {
-          ++missing;
         } else if (std::holds_alternative<course_full>(r.error())) {
           ++full;
         } else if (std::holds_alternative<too_many_courses>(r.error())) {
           ++too_many;
         } else if (std::holds_alternative<already_subscribed>(r.error())) {
           ++twice;
+        } else if (std::holds_alternative<course_not_active>(r.error()) ||
+                   std::holds_alternative<student_not_active>(r.error())) {
+          ++inactive;
         } else {
           ++lost;  // retries exhausted, or a store error
         }
@@ -157,27 +86,28 @@ tally subscribe_concurrently(Store& store, int threads, int attempts, int course
   for (auto& c : clients) {
     c.join();
   }
-  const int refused = missing.load() + full.load() + too_many.load() + twice.load();
-  return {accepted.load(), refused, missing.load(), full.load(), too_many.load(), twice.load(), lost.load()};
+  const int refused = full.load() + too_many.load() + twice.load() + inactive.load();
+  return {accepted.load(), refused, full.load(), too_many.load(), twice.load(), inactive.load(), lost.load()};
 }
+// [/docs:on-store-run]
 
-// Replays a log: every course over its capacity, student over 5 courses, or subscription made twice, counted.
+// Replays a store's log through the registration decider and checks the same invariants the property tests
+// check (learning::checks); returns how many are broken.
 template <class Log>
 int violations(const Log& log) {
-  std::map<std::string, int> capacity;
-  std::map<std::string, int> taken;
-  std::map<std::string, std::set<std::string>> per_student;
-  int found = 0;
+  std::vector<event> events;
+  events.reserve(log.size());
   for (const auto& stored : log) {
-    if (const auto* d = std::get_if<course_defined>(&stored.event)) {
-      capacity[d->course] = d->capacity;
-    } else if (const auto* s = std::get_if<student_subscribed>(&stored.event)) {
-      found += ++taken[s->course] > capacity[s->course] ? 1 : 0;
-      found += per_student[s->student].insert(s->course).second ? 0 : 1;
-      found += per_student[s->student].size() > 5 ? 1 : 0;
-    }
+    events.push_back(stored.event);
   }
-  return found;
+  const auto replayed = decider::fold(registration{}, events);
+  int broken = 0;
+  broken += checks::seats_respected(replayed, events) ? 0 : 1;
+  broken += checks::at_most_five_courses(replayed, events) ? 0 : 1;
+  broken += checks::no_double_subscription(replayed, events) ? 0 : 1;
+  broken += checks::only_active_parties_subscribe(replayed, events) ? 0 : 1;
+  broken += checks::both_sides_agree(replayed) ? 0 : 1;
+  return broken;
 }
 
-}  // namespace subscriptions
+}  // namespace learning

@@ -1,6 +1,8 @@
-// Seed 002, the student side: a student registers, changes name, unsubscribes, and takes courses.
-// Commands and events carry the student id; students() runs one student per id with many<std::string>.
-// The subscription fact (student_subscribed) is shared with the course side, which evolves on it too.
+// Students and courses, the student side: a student registers, changes name, unsubscribes, and takes courses.
+// Commands and events carry the student id; students() runs one student per id with many<std::string>, and
+// names the tag ("student:<id>") that selects a student's events in an event store. Each event declares its
+// type name, tags and fields once, for the stores. The subscription fact (student_subscribed) is shared with the
+// course side, which evolves on it too.
 #pragma once
 
 #include <algorithm>
@@ -9,11 +11,15 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <variant>
 #include <vector>
 
 #include "decider/concepts.hpp"
 #include "decider/many.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/visit.hpp"
 
 namespace learning {
@@ -29,6 +35,12 @@ struct subscribe {
 struct student_subscribed {
   std::string student_id;
   std::string course_id;
+  static constexpr std::string_view type_name = "student_subscribed";
+  static constexpr auto json_fields = std::tuple{decider::field("student_id", &student_subscribed::student_id),
+                                                 decider::field("course_id", &student_subscribed::course_id)};
+  [[nodiscard]] std::vector<decider::tag> tags() const {
+    return {decider::make_tag("student", student_id), decider::make_tag("course", course_id)};
+  }
   friend bool operator==(const student_subscribed&, const student_subscribed&) = default;
 };
 // [/docs:subscription]
@@ -54,15 +66,26 @@ using student_command = std::variant<register_student, rename_student, unsubscri
 struct student_registered {
   std::string student_id;
   std::string name;
+  static constexpr std::string_view type_name = "student_registered";
+  static constexpr auto json_fields = std::tuple{decider::field("student_id", &student_registered::student_id),
+                                                 decider::field("name", &student_registered::name)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("student", student_id)}; }
   friend bool operator==(const student_registered&, const student_registered&) = default;
 };
 struct student_renamed {
   std::string student_id;
   std::string name;
+  static constexpr std::string_view type_name = "student_renamed";
+  static constexpr auto json_fields = std::tuple{decider::field("student_id", &student_renamed::student_id),
+                                                 decider::field("name", &student_renamed::name)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("student", student_id)}; }
   friend bool operator==(const student_renamed&, const student_renamed&) = default;
 };
 struct student_unsubscribed {
   std::string student_id;
+  static constexpr std::string_view type_name = "student_unsubscribed";
+  static constexpr auto json_fields = std::tuple{decider::field("student_id", &student_unsubscribed::student_id)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("student", student_id)}; }
   friend bool operator==(const student_unsubscribed&, const student_unsubscribed&) = default;
 };
 using student_event = std::variant<student_registered, student_renamed, student_unsubscribed, student_subscribed>;
@@ -178,18 +201,13 @@ inline std::optional<student_error> refuse_subscription(const student_state& s, 
 }
 // [/docs:student]
 
-inline std::string student_id_of(const student_command& command) {
-  return std::visit([](const auto& c) { return c.student_id; }, command);
-}
-inline std::string student_id_of(const student_event& event) {
-  return std::visit([](const auto& e) { return e.student_id; }, event);
-}
-
 // Every student, one instance per id: commands and events carry the student id as a field (as they travel),
-// and many<std::string>(d, key_of) reads it to address the instance.
+// many<std::string>(d, key_of, tags_of) reads it to address the instance (key_of is called with each alternative),
+// and an instance's events in a store are those tagged "student:<id>".
 // [docs:students]
 inline auto students() {
-  return decider::many<std::string>(student{}, [](const auto& message) { return student_id_of(message); });
+  return decider::many<std::string>(
+      student{}, [](const auto& message) { return message.student_id; }, decider::tag_as("student"));
 }
 // [/docs:students]
 

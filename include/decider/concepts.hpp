@@ -26,6 +26,18 @@ struct refuse_fn {
 };
 inline constexpr refuse_fn refuse{};
 
+// decider::widen<Wider>(value): a value of a part (an event, command or refusal, or a variant of them) as a value
+// of a wider variant that has all its alternatives: a part's refusal as the combination's, say.
+template <class Target>
+struct widen_fn {
+  template <class Source>
+  [[nodiscard]] constexpr Target operator()(Source&& source) const {
+    return detail::widen<Target>(std::forward<Source>(source));
+  }
+};
+template <class Target>
+inline constexpr widen_fn<Target> widen{};
+
 template <class T>
 using state_of = typename T::state_type;
 template <class T>

@@ -28,6 +28,21 @@ inline constexpr bool all_in_v<type_list<Ts...>, Of> = (contains_v<Ts, Of> && ..
 
 template <class F, class Command, class State>
 using extension_result = std::remove_cvref_t<std::invoke_result_t<const F&, const Command&, const State&>>;
+
+// A rule given as two functions: how it decides, and which instances it reads (its boundary on a store).
+template <class Decide, class Boundary>
+struct rule_with_boundary {
+  [[no_unique_address]] Decide decide_fn;
+  [[no_unique_address]] Boundary boundary_fn;
+  template <class C, class S>
+  auto operator()(const C& command, const S& state) const -> decltype(decide_fn(command, state)) {
+    return decide_fn(command, state);
+  }
+  template <class C>
+  auto boundary(const C& command) const -> decltype(boundary_fn(command)) {
+    return boundary_fn(command);
+  }
+};
 }  // namespace detail
 
 template <class Command, class D, class F>
@@ -42,6 +57,9 @@ class extended : public detail::wrapped<D> {
   using error_type = detail::flat_variant_t<error_of<D>, extension_error>;
 
   constexpr extended(D inner, F decide_fn) : detail::wrapped<D>(std::move(inner)), decide_(std::move(decide_fn)) {}
+
+  // The rule decide_fn (the second argument of extend).
+  [[nodiscard]] constexpr const F& rule() const noexcept { return decide_; }
 
   // A command of the extension is decided by decide_fn (even if d also owns it); any other by d.
   [[nodiscard]] decision<event_type, error_type> decide(const command_type& command, const state_type& state) const {
@@ -82,6 +100,16 @@ struct extend_fn {
                     "decider::extend: every event decide_fn returns must be one of the decider's event types.");
       return extended<Command, D, F>(std::move(inner), std::move(decide_fn));
     }
+  }
+
+  // extend<Command>(d, decide_fn, boundary_fn): the same, and boundary_fn(const Command&) names what the rule reads
+  // when the decider runs on an event store (see decider/store/boundary.hpp). A rule object may instead have a
+  // member `boundary(const Command&)`.
+  template <class D, class F, class B>
+  [[nodiscard]] constexpr auto operator()(D inner, F decide_fn, B boundary_fn) const {
+    static_assert(std::is_invocable_v<const B&, const Command&>,
+                  "decider::extend: boundary_fn must be callable as (const Command&).");
+    return (*this)(std::move(inner), detail::rule_with_boundary<F, B>{std::move(decide_fn), std::move(boundary_fn)});
   }
 };
 template <class Command>

@@ -3,11 +3,17 @@
 // the inner decider's initial state. Two ways to address an instance:
 //   many<Key>(d)          commands and events travel wrapped: keyed<Key, T>{key, value}
 //   many<Key>(d, key_of)  commands and events stay d's own types and carry their id: key_of(command), key_of(event)
+//                         (key_of takes the variant, or each alternative: then the variant is visited)
+//   many<Key>(d, key_of, tags_of)
+//                         the same, and tags_of(key) names the tags that select an instance's events in an event
+//                         store (decider::tag_as("course") gives "course:<key>"): what runs the decider on a store
+//                         (decider::handle) reads for a command.
 #pragma once
 
 #include <map>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "decider/concepts.hpp"
@@ -27,6 +33,7 @@ namespace detail {
 struct by_keyed {
   template <class Key, class T>
   using message = keyed<Key, T>;
+  static constexpr bool has_tags = false;
   template <class Key, class T>
   static const Key& key(const keyed<Key, T>& m) noexcept {
     return m.key;
@@ -41,15 +48,52 @@ struct by_keyed {
   }
 };
 
-// Addressing by a function that reads the id a command or event carries.
-template <class KeyOf>
+// No tags declared for the instances (many<Key>(d, key_of)).
+struct no_instance_tags {};
+
+// A generic function object (a lambda with `auto` parameters): it may accept a variant's alternatives and not the
+// variant itself, and asking whether it accepts the variant would instantiate its body.
+template <class F>
+concept generic_callable = !std::is_pointer_v<F> && !std::is_function_v<F> && !requires {
+  &F::operator();
+};
+
+template <class F, class T>
+inline constexpr bool takes_each_alternative_v = false;
+template <class F, class... Ts>
+inline constexpr bool takes_each_alternative_v<F, std::variant<Ts...>> = (std::is_invocable_v<const F&, const Ts&> &&
+                                                                          ...);
+
+// Whether key_of(m) is called with each alternative of a variant message m (a generic key_of that takes them all)
+// rather than with m.
+template <class F, class T>
+inline constexpr bool visits_alternatives_v = generic_callable<F>&& takes_each_alternative_v<F, T>;
+
+template <class F, class T>
+decltype(auto) call_or_visit(const F& f, const T& m) {
+  if constexpr (visits_alternatives_v<F, T>) {
+    return std::visit([&](const auto& alternative) { return f(alternative); }, m);
+  } else {
+    return f(m);
+  }
+}
+
+template <class F, class T>
+inline constexpr bool invocable_or_visitable_v =
+    std::disjunction_v<std::bool_constant<visits_alternatives_v<F, T>>, std::is_invocable<const F&, const T&>>;
+
+// Addressing by a function that reads the id a command or event carries; TagsOf, when given, names the tags of
+// an instance's events.
+template <class KeyOf, class TagsOf = no_instance_tags>
 struct by_function {
   template <class Key, class T>
   using message = T;
+  static constexpr bool has_tags = !std::is_same_v<TagsOf, no_instance_tags>;
   [[no_unique_address]] KeyOf key_of;
+  [[no_unique_address]] TagsOf tags_of{};
   template <class T>
   decltype(auto) key(const T& m) const {
-    return key_of(m);
+    return call_or_visit(key_of, m);
   }
   template <class T>
   static const T& value(const T& m) noexcept {
@@ -90,6 +134,15 @@ class many_view {
     const auto at = state.find(key);
     return at == state.end() ? inner_.initial_state() : at->second;
   }
+
+  // The key of the instance a command or event addresses.
+  template <class Message>
+  [[nodiscard]] Key key_of(const Message& message) const {
+    return access_.key(message);
+  }
+
+  // The tags that select one instance's events in an event store (given as many's third argument).
+  [[nodiscard]] auto instance_tags(const Key& key) const requires(Access::has_tags) { return access_.tags_of(key); }
 
  protected:
   V inner_;
@@ -137,16 +190,29 @@ struct many_fn {
   // many<Key>(d, key_of): instances addressed by the id that d's own commands and events carry.
   template <class V, class KeyOf>
   [[nodiscard]] constexpr auto operator()(V inner, KeyOf key_of) const {
+    return (*this)(std::move(inner), std::move(key_of), detail::no_instance_tags{});
+  }
+
+  // many<Key>(d, key_of, tags_of): the same, and tags_of(key) names the tags of an instance's stored events.
+  template <class V, class KeyOf, class TagsOf>
+  [[nodiscard]] constexpr auto operator()(V inner, KeyOf key_of, TagsOf instance_tags) const {
     if constexpr (!detail::check_view<V>()) {
       return;
     } else {
-      static_assert(std::is_invocable_r_v<Key, const KeyOf&, const event_of<V>&>,
-                    "decider::many<Key>(d, key_of): key_of must take d's event_type and return the Key.");
+      static_assert(detail::invocable_or_visitable_v<KeyOf, event_of<V>>,
+                    "decider::many<Key>(d, key_of): key_of must take d's event_type (or each of its alternatives) "
+                    "and return the Key.");
       if constexpr (decider<V>) {
-        static_assert(std::is_invocable_r_v<Key, const KeyOf&, const command_of<V>&>,
-                      "decider::many<Key>(d, key_of): key_of must take d's command_type and return the Key.");
+        static_assert(detail::invocable_or_visitable_v<KeyOf, command_of<V>>,
+                      "decider::many<Key>(d, key_of): key_of must take d's command_type (or each of its "
+                      "alternatives) and return the Key.");
       }
-      return make<detail::by_function<KeyOf>>(std::move(inner), detail::by_function<KeyOf>{std::move(key_of)});
+      if constexpr (!std::is_same_v<TagsOf, detail::no_instance_tags>) {
+        static_assert(std::is_invocable_v<const TagsOf&, const Key&>,
+                      "decider::many<Key>(d, key_of, tags_of): tags_of must take a Key and return its tag or tags.");
+      }
+      using access = detail::by_function<KeyOf, TagsOf>;
+      return make<access>(std::move(inner), access{std::move(key_of), std::move(instance_tags)});
     }
   }
 
@@ -162,7 +228,8 @@ struct many_fn {
     }
   }
 };
-// many<Key>(d) or many<Key>(d, key_of): instances of d addressed by a Key (which needs operator<).
+// many<Key>(d), many<Key>(d, key_of) or many<Key>(d, key_of, tags_of): instances of d addressed by a Key (which
+// needs operator<).
 template <class Key>
 inline constexpr many_fn<Key> many{};
 

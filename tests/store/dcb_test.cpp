@@ -14,8 +14,8 @@
 
 #include "decider/make.hpp"
 #include "decider/store/memory.hpp"
-#include "student_course/on_store.hpp"
 #include "support/store_events.hpp"
+#include "support/subscription_model.hpp"
 
 using namespace subscriptions;
 
@@ -96,46 +96,6 @@ TEST_CASE("execute retries a conflicting decision and gives up after the bound",
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error() == decider::execute_error<refusal>{decider::retries_exhausted{3}});
   CHECK(calls == 3);
-}
-
-TEST_CASE("seed 002 under concurrency: no course over capacity, no student over 5, no double subscription",
-          "[store][dcb][concurrency]") {
-  decider::memory_store<event> store;
-  // 9 courses of 3 seats (c9 is never defined) and 5 students: the seats and the students' limits both bind.
-  for (int c = 0; c < 9; ++c) {
-    REQUIRE(store.append({{course_defined{"c" + std::to_string(c), 3}}}).has_value());
-  }
-  const auto result = subscribe_concurrently(store, 4, 300, 10, 5);
-  CHECK(result.accepted + result.refused + result.lost == 1200);
-  CHECK(result.lost == 0);
-  CHECK(result.accepted > 0);
-  // Every rule was put to the test, so the log below could have broken any of them.
-  CHECK(result.course_missing > 0);
-  CHECK(result.course_full > 0);
-  CHECK(result.too_many_courses > 0);
-  CHECK(result.already_subscribed > 0);
-  const auto all = store.read(decider::query::all());
-  CHECK(violations(*all) == 0);
-  CHECK(static_cast<int>(store.head()) == 9 + result.accepted);
-}
-
-TEST_CASE("seed 002: the log checker counts each broken rule", "[store][dcb]") {
-  std::vector<decider::stored_event<event>> log;
-  const auto add = [&](event e) {
-    log.push_back({log.size() + 1, std::string(decider::type_name_of(e)), decider::tags_of(e), std::move(e), {}});
-  };
-  add(course_defined{"c1", 1});
-  add(student_subscribed{"s1", "c1"});
-  CHECK(violations(log) == 0);
-  add(student_subscribed{"s2", "c1"});  // over capacity
-  CHECK(violations(log) == 1);
-  add(student_subscribed{"s1", "c1"});  // over capacity, and twice
-  CHECK(violations(log) == 3);
-  for (int c = 2; c <= 7; ++c) {
-    add(course_defined{"c" + std::to_string(c), 9});
-    add(student_subscribed{"s9", "c" + std::to_string(c)});  // the sixth is one too many
-  }
-  CHECK(violations(log) == 4);
 }
 
 namespace dcb_cached {

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "student_course/on_store.hpp"
+#include "support/subscription_model.hpp"
 
 using subscriptions::course_defined;
 using subscriptions::student_subscribed;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "decider/store/event.hpp"
-#include "student_course/on_store.hpp"
+#include "support/subscription_model.hpp"
 
 namespace store_events {
 

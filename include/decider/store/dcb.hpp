@@ -310,17 +310,37 @@ std::optional<Error> unless_conflict(const append_error& e) {
 
 template <class Model>
 concept remembering_model = requires(const Model& m, const typename Model::state_type& s, std::optional<position> p) {
-  m.snapshot();
   m.remember(s, p);
 };
 
-// Where a decision starts: a cached model's snapshot, or the initial state with nothing read.
+// Where a decision starts: the state, the position after which to read, and the position the state covers (the
+// append condition's floor). They differ when the state's parts cover different positions (decider::handle).
+template <class State>
+struct model_start {
+  State state;
+  position read_after = 0;
+  position through = 0;
+};
+
 template <class Model>
-std::pair<typename Model::state_type, std::optional<position>> start_of(const Model& model) {
-  if constexpr (remembering_model<Model>) {
-    return model.snapshot();
+concept starting_model = requires(const Model& m) {
+  { m.start() } -> std::same_as<model_start<typename Model::state_type>>;
+};
+template <class Model>
+concept snapshot_model = requires(const Model& m) {
+  m.snapshot();
+};
+
+// A model that starts itself, a cached model's snapshot, or the initial state with nothing read.
+template <class Model>
+model_start<typename Model::state_type> start_of(const Model& model) {
+  if constexpr (starting_model<Model>) {
+    return model.start();
+  } else if constexpr (snapshot_model<Model>) {
+    auto [state, through] = model.snapshot();
+    return {std::move(state), through.value_or(0), through.value_or(0)};
   } else {
-    return {model.initial_state(), std::nullopt};
+    return {model.initial_state(), 0, 0};
   }
 }
 
@@ -406,16 +426,16 @@ struct execute_fn {
             return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
           }
           auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
-          auto state = std::move(start.first);
-          position through = start.second.value_or(0);  // the last position read; 0: none (positions start at 1)
+          auto state = std::move(start.state);
+          position through = start.through;  // the last position covered; 0: none (positions start at 1)
           read_options window{};
-          if (through > 0) {
-            window.from = through + 1;  // a cached model has folded everything up to `through`
+          if (start.read_after > 0) {
+            window.from = start.read_after + 1;  // a cached model has folded everything up to there
           }
           const auto read =
               read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
                 state = model.evolve(std::move(state), e, items);
-                through = e.position;
+                through = std::max(through, e.position);
               });
           if (!read.has_value()) {
             if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
@@ -424,8 +444,10 @@ struct execute_fn {
             return std::nullopt;
           }
           const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
-          detail::remember(model, state, last);
           auto decision = decide(static_cast<const typename Model::state_type&>(state));
+          if (!decision.has_value() || decision->empty()) {
+            detail::remember(model, state, last);  // what was read (an append remembers what it stored)
+          }
           if (!decision.has_value()) {
             return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
           }

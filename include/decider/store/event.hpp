@@ -32,6 +32,23 @@ using position = std::uint64_t;
   return t;
 }
 
+// tag_as("course") is a function from an instance key to its tag, "course:<key>": the tags_of of
+// many<Key>(d, key_of, tags_of). Keys are strings, or integers (written in decimal).
+struct tag_as {
+  std::string_view kind;
+  template <class Key>
+  [[nodiscard]] tag operator()(const Key& key) const {
+    if constexpr (std::is_integral_v<Key>) {
+      return make_tag(kind, std::to_string(key));
+    } else {
+      static_assert(std::is_convertible_v<const Key&, std::string_view>,
+                    "decider::tag_as: the key is neither a string nor an integer: give many a function "
+                    "from the key to its tag instead.");
+      return make_tag(kind, key);
+    }
+  }
+};
+
 // Specialize for event types you cannot add members to.
 template <class E>
 struct event_traits;

@@ -2,6 +2,7 @@
 //   run_event_sourced(streams, d, stream, command)   read the stream, fold, decide, append at the version read
 //   run_state_stored(states, d, id, command)         load the state, decide, evolve, save at the version loaded
 //   run_dcb(store, d, query, command)                a decision model of one projection (d, query), see execute()
+// and, with the boundary derived from the decider itself, handle(store, d, command) (decider/store/handle.hpp).
 // Each retries a conflicting command (bounded, with backoff) and returns the decided events, or the refusal.
 #pragma once
 
@@ -25,6 +26,9 @@ struct run_outcome {
   State state;                // after the decided events
   std::vector<Event> events;  // what was stored (nothing when the decision was to do nothing)
   std::size_t attempts = 0;
+  // Of the last event appended, or on an event store of the last event read when nothing was appended; 0 for
+  // the stream and state runners.
+  decider::position position = 0;
 };
 
 struct run_event_sourced_fn {
@@ -148,8 +152,8 @@ struct run_dcb_fn {
         events.push_back(std::move(*mine));
       }
     }
-    return result(
-        run_outcome<state_of<D>, event_of<D>>{std::get<0>(std::move(done->state)), std::move(events), done->attempts});
+    return result(run_outcome<state_of<D>, event_of<D>>{std::get<0>(std::move(done->state)), std::move(events),
+                                                        done->attempts, done->position});
   }
 };
 inline constexpr run_dcb_fn run_dcb{};

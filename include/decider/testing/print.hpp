@@ -1,7 +1,8 @@
 // decider/testing/print.hpp — describe(value): a readable string for events, commands, states and errors,
 // used by the test kit's failure messages. A type with operator<< prints with it; plain aggregates of up to
 // eight members (no base classes, no C arrays) print field by field (`incremented{2}`); variants, optionals,
-// keyed values, tuples, maps and ranges print their contents; other types print their type name.
+// keyed values, decisions (events, or "refused: " and the error), tuples, maps and ranges print their contents; other
+// types print their type name.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include <utility>
 #include <variant>
 
+#include "decider/config.hpp"
 #include "decider/many.hpp"
 
 namespace decider::testing {
@@ -43,6 +45,11 @@ template <class T>
 inline constexpr bool is_optional_v = false;
 template <class T>
 inline constexpr bool is_optional_v<std::optional<T>> = true;
+
+template <class T>
+inline constexpr bool is_expected_v = false;
+template <class V, class E>
+inline constexpr bool is_expected_v<decider::expected<V, E>> = true;
 
 template <class T>
 inline constexpr bool is_keyed_v = false;
@@ -163,6 +170,17 @@ void write(std::ostream& os, const T& value) {
       write(os, *value);
     } else {
       os << "nullopt";
+    }
+  } else if constexpr (is_expected_v<T>) {
+    if (value.has_value()) {
+      if constexpr (!std::is_void_v<typename T::value_type>) {
+        write(os, *value);
+      } else {
+        os << "done";
+      }
+    } else {
+      os << "refused: ";
+      write(os, value.error());
     }
   } else if constexpr (is_keyed_v<T>) {
     write(os, value.key);

@@ -1,0 +1,508 @@
+// decider/store/boundary.hpp — the consistency boundary of a command, derived from the decider: which stored
+// events its decision depends on. A many<Key>(d, key_of, tags_of) instance is selected by its tags and the event
+// types d evolves on; combine unions the boundaries of the parts a command concerns; extend<Command> takes its
+// rule's boundary (the instances it reads); any decider may state its own with a member
+//   decider::query boundary(const command_type&) const;
+// boundary_of(d, command) gives the query; decider::handle (decider/store/handle.hpp) reads it, folds only the
+// instances it selects, decides with d's own decide, and appends under it.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "decider/combine.hpp"
+#include "decider/concepts.hpp"
+#include "decider/detail/type_list.hpp"
+#include "decider/extend.hpp"
+#include "decider/many.hpp"
+#include "decider/store/concepts.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/instance_cache.hpp"
+#include "decider/store/query.hpp"
+
+namespace decider {
+
+// The instances of a many<Key> part that a command reads: what an extension's boundary names for each part.
+template <class Key>
+struct instances {
+  std::vector<Key> keys{};
+  instances() = default;
+  instances(std::initializer_list<Key> list) : keys(list) {}
+  explicit instances(std::vector<Key> list) : keys(std::move(list)) {}
+  friend bool operator==(const instances&, const instances&) = default;
+};
+
+template <class D>
+concept declares_boundary = requires(const D& d, const command_of<D>& c) {
+  { d.boundary(c) } -> std::convertible_to<query>;
+};
+
+namespace detail {
+
+// The union query a decision reads, built item by item; each part remembers the indexes of its items.
+class boundary_planner {
+ public:
+  std::size_t add(query_item item) {
+    item = item.normalized();
+    if (items_.size() < 16 && index_.empty()) {
+      const auto at = std::find(items_.begin(), items_.end(), item);
+      if (at != items_.end()) {
+        return static_cast<std::size_t>(at - items_.begin());
+      }
+    } else {
+      if (index_.empty()) {
+        for (std::size_t i = 0; i < items_.size(); ++i) {
+          index_.emplace(items_[i], i);
+        }
+      }
+      if (const auto at = index_.find(item); at != index_.end()) {
+        return at->second;
+      }
+      index_.emplace(item, items_.size());
+    }
+    items_.push_back(std::move(item));
+    return items_.size() - 1;
+  }
+  void select_all() { all_ = true; }
+  std::size_t new_slot() { return slots_++; }
+
+  [[nodiscard]] std::size_t slots() const noexcept { return slots_; }
+  [[nodiscard]] bool all() const noexcept { return all_; }
+  [[nodiscard]] const std::vector<query_item>& items() const noexcept { return items_; }
+  [[nodiscard]] query union_query() const { return all_ ? query::all() : query{items_}; }
+
+ private:
+  std::vector<query_item> items_;
+  std::map<query_item, std::size_t> index_;  // once there are many items
+  std::size_t slots_ = 0;
+  bool all_ = false;
+};
+
+// Which items of the union an event matched: bits when the union has at most 64 items, else a sorted list.
+struct item_hits {
+  matched_items bits = 0;
+  const std::vector<std::size_t>* list = nullptr;
+  bool all = false;  // a part that reads every event (its query matches all) sees every event
+
+  [[nodiscard]] bool has(std::size_t item) const {
+    if (list != nullptr) {
+      return std::binary_search(list->begin(), list->end(), item);
+    }
+    return item < 64 && ((bits >> item) & 1U) != 0;
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    if (list != nullptr) {
+      for (const std::size_t item : *list) {
+        f(item);
+      }
+      return;
+    }
+    for (matched_items b = bits; b != 0; b &= b - 1) {
+      f(static_cast<std::size_t>(std::countr_zero(b)));
+    }
+  }
+};
+
+template <class E>
+std::string_view static_type_name() {
+  static_assert(identified_event<E>,
+                "decider: an event type of a decider run on a store declares no identity: give it `static constexpr "
+                "std::string_view type_name` and `std::vector<decider::tag> tags() const`, or specialize "
+                "decider::event_traits.");
+  if constexpr (has_member_identity<E>) {
+    return E::type_name;
+  } else {
+    return event_traits<E>::type_name;
+  }
+}
+
+// The type names of an event type's alternatives: what a part's query items list.
+template <class Event>
+const std::vector<std::string>& type_names() {
+  static const std::vector<std::string> names = []<class... As>(type_list<As...>) {
+    std::vector<std::string> all;
+    (
+        [&] {
+          if constexpr (!std::is_same_v<As, never>) {
+            all.emplace_back(static_type_name<As>());
+          }
+        }(),
+        ...);
+    return normalize(std::move(all));
+  }(alternatives_t<Event>{});
+  return names;
+}
+
+template <class T>
+std::vector<tag> as_tags(T&& tags) {
+  if constexpr (std::is_convertible_v<T, std::string_view>) {
+    return {tag(std::forward<T>(tags))};
+  } else {
+    return std::vector<tag>(std::forward<T>(tags));
+  }
+}
+
+// The parts of a decider, one node type each. A node knows its part's selection (what a command reads), its plan
+// (the selection's items in the union and its slots), how to start a partial state from the cache, fold an event
+// into it, and remember it.
+struct empty_part {
+  empty_part() = default;
+  explicit empty_part(const cache_options&) {}
+  friend bool operator==(const empty_part&, const empty_part&) = default;
+};
+
+// The caches of a combination's parts, each made from the same options (they cannot be moved: they lock).
+template <class... Cs>
+struct part_caches {
+  explicit part_caches(const cache_options& options) : parts((static_cast<void>(sizeof(Cs)), options)...) {}
+  std::tuple<Cs...> parts;
+};
+
+// A part that says nothing of boundaries; an error only when a command is decided by it.
+struct no_boundary_node {
+  using selection = empty_part;
+  using plan = empty_part;
+  using cache_type = empty_part;
+  static constexpr bool supported = false;
+  template <class Base, class C>
+  static selection select(const Base&, const C&) {
+    static_assert(always_false<C>,
+                  "decider: this decider (or a part of it) has no boundary for a store: build it from "
+                  "many<Key>(d, key_of, tags_of), combine and extend<Command>(d, decide_fn, boundary_fn), or give "
+                  "it a member `decider::query boundary(const command_type&) const`.");
+    return {};
+  }
+  template <class Base>
+  static plan make_plan(const Base&, const selection&, boundary_planner&) {
+    return {};
+  }
+  template <class Base, class S>
+  static void start(const Base&, const plan&, S&, std::vector<position>&, const cache_type*) {}
+  template <class Base, class S, class Event>
+  static void evolve(const Base&, const plan&, S&, const std::vector<position>&, const stored_event<Event>&,
+                     const item_hits&) {}
+  template <class Base, class S>
+  static void remember(const Base&, const plan&, const S&, position, cache_type*) {}
+};
+
+template <class D>
+struct own_boundary_node;
+template <class Key, class D, class KeyOf, class TagsOf>
+struct many_node;
+template <class... Ds>
+struct combined_node;
+template <class Command, class D, class F>
+struct extended_node;
+
+template <class Key, class D, class KeyOf, class TagsOf>
+many_node<Key, D, KeyOf, TagsOf> node_for(const many_decider<Key, D, by_function<KeyOf, TagsOf>>*);
+template <class... Ds>
+combined_node<Ds...> node_for(const combined_decider<Ds...>*);
+template <class Command, class D, class F>
+extended_node<Command, D, F> node_for(const extended<Command, D, F>*);
+no_boundary_node node_for(const void*);
+
+template <class D>
+struct node_of {
+  using type = decltype(node_for(static_cast<const D*>(nullptr)));
+};
+template <class D>
+requires declares_boundary<D>
+struct node_of<D> {
+  using type = own_boundary_node<D>;
+};
+template <class D>
+using node_t = typename node_of<D>::type;
+
+// A decider with its own boundary(command): one state, folded from the events its query selects.
+template <class D>
+struct own_boundary_node {
+  using selection = std::optional<query>;
+  struct plan {
+    std::vector<std::size_t> items;
+    std::size_t slot = 0;
+    bool selected = false;
+    bool all = false;
+  };
+  using cache_type = empty_part;
+  static constexpr bool supported = true;
+
+  static selection select(const D& d, const command_of<D>& c) { return query(d.boundary(c)); }
+  static plan make_plan(const D&, const selection& s, boundary_planner& planner) {
+    plan p;
+    if (!s) {
+      return p;
+    }
+    p.selected = true;
+    p.slot = planner.new_slot();
+    p.all = s->matches_all();
+    if (p.all) {
+      planner.select_all();
+    }
+    for (const auto& item : s->items) {
+      p.items.push_back(planner.add(item));
+    }
+    return p;
+  }
+  static void start(const D&, const plan&, state_of<D>&, std::vector<position>&, const cache_type*) {}
+  template <class Event>
+  static void evolve(const D& d, const plan& p, state_of<D>& state, const std::vector<position>&,
+                     const stored_event<Event>& e, const item_hits& hits) {
+    if (!p.selected ||
+        (!p.all && std::none_of(p.items.begin(), p.items.end(), [&](std::size_t i) { return hits.has(i); }))) {
+      return;
+    }
+    with_narrowed<event_of<D>>(e.event, [&](const event_of<D>& mine) { state = d.evolve(std::move(state), mine); });
+  }
+  static void remember(const D&, const plan&, const state_of<D>&, position, cache_type*) {}
+};
+
+// many<Key>(d, key_of, tags_of): each selected instance is one item (d's event types, the instance's tags).
+template <class Key, class D, class KeyOf, class TagsOf>
+struct many_node {
+  using base = many_decider<Key, D, by_function<KeyOf, TagsOf>>;
+  using selection = instances<Key>;
+  struct slot {
+    Key key;
+    std::size_t item = 0;
+    std::size_t index = 0;
+  };
+  using plan = std::vector<slot>;  // sorted by item
+  using cache_type = instance_cache<Key, state_of<D>>;
+  static constexpr bool supported = true;
+
+  static selection select(const base& d, const command_of<base>& c) {
+    static_assert(by_function<KeyOf, TagsOf>::has_tags,
+                  "decider: a many<Key>(d, key_of) part run on a store must say how an instance's events are "
+                  "tagged: many<Key>(d, key_of, decider::tag_as(\"kind\")), or a function from the key to its tags.");
+    return {d.key_of(c)};
+  }
+  static plan make_plan(const base& d, selection s, boundary_planner& planner) {
+    std::sort(s.keys.begin(), s.keys.end());
+    s.keys.erase(std::unique(s.keys.begin(), s.keys.end()), s.keys.end());
+    plan p;
+    if constexpr (by_function<KeyOf, TagsOf>::has_tags) {
+      p.reserve(s.keys.size());
+      for (auto& key : s.keys) {
+        const std::size_t item = planner.add(query_item{type_names<event_of<D>>(), as_tags(d.instance_tags(key))});
+        p.push_back(slot{std::move(key), item, planner.new_slot()});
+      }
+    }
+    std::stable_sort(p.begin(), p.end(), [](const slot& a, const slot& b) { return a.item < b.item; });
+    return p;
+  }
+  static void start(const base&, const plan& p, state_of<base>& state, std::vector<position>& from,
+                    const cache_type* cache) {
+    if (cache == nullptr) {
+      return;
+    }
+    for (const auto& s : p) {
+      if (auto kept = cache->get(s.key)) {
+        from[s.index] = kept->through;
+        if (kept->state) {
+          state.insert_or_assign(s.key, std::move(*kept->state));
+        }
+      }
+    }
+  }
+  template <class Event>
+  static void evolve(const base& d, const plan& p, state_of<base>& state, const std::vector<position>& from,
+                     const stored_event<Event>& e, const item_hits& hits) {
+    const auto fold_into = [&](const slot& s) {
+      if (e.position <= from[s.index]) {
+        return;  // the cached state has it already
+      }
+      with_narrowed<event_of<D>>(e.event, [&](const event_of<D>& mine) {
+        auto at = state.find(s.key);
+        if (at == state.end()) {
+          at = state.emplace(s.key, d.inner().initial_state()).first;
+        }
+        at->second = d.inner().evolve(std::move(at->second), mine);
+      });
+    };
+    if (p.size() <= 8) {
+      for (const auto& s : p) {
+        if (hits.has(s.item)) {
+          fold_into(s);
+        }
+      }
+      return;
+    }
+    hits.for_each([&](std::size_t item) {
+      auto at = std::lower_bound(p.begin(), p.end(), item, [](const slot& s, std::size_t i) { return s.item < i; });
+      for (; at != p.end() && at->item == item; ++at) {
+        fold_into(*at);
+      }
+    });
+  }
+  static void remember(const base&, const plan& p, const state_of<base>& state, position through, cache_type* cache) {
+    if (cache == nullptr) {
+      return;
+    }
+    for (const auto& s : p) {
+      const auto at = state.find(s.key);
+      cache->put(s.key, {at == state.end() ? std::nullopt : std::optional(at->second), through});
+    }
+  }
+};
+
+// combine(a, b, ...): each part's node on its share of the state; a part the command does not concern reads nothing.
+template <class... Ds>
+struct combined_node {
+  using base = combined_decider<Ds...>;
+  using selection = std::tuple<typename node_t<Ds>::selection...>;
+  using plan = std::tuple<typename node_t<Ds>::plan...>;
+  using cache_type = part_caches<typename node_t<Ds>::cache_type...>;
+  static constexpr bool supported = (node_t<Ds>::supported || ...);
+  static constexpr auto indexes = std::index_sequence_for<Ds...>{};
+
+  template <std::size_t I>
+  static const auto& part(const base& d) {
+    return std::get<I>(d.parts());
+  }
+
+  static selection select(const base& d, const command_of<base>& c) {
+    selection s{};
+    std::visit(
+        [&](const auto& alternative) {
+          using A = std::remove_cvref_t<decltype(alternative)>;
+          [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+            (
+                [&] {
+                  using P = std::tuple_element_t<Is, std::tuple<Ds...>>;
+                  if constexpr (contains_v<A, alternatives_t<command_of<P>>>) {
+                    std::get<Is>(s) = node_t<P>::select(part<Is>(d), embed<command_of<P>>(alternative));
+                  }
+                }(),
+                ...);
+          }
+          (indexes);
+        },
+        c);
+    return s;
+  }
+  static plan make_plan(const base& d, selection s, boundary_planner& planner) {
+    return [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      return plan{node_t<Ds>::make_plan(part<Is>(d), std::move(std::get<Is>(s)), planner)...};
+    }
+    (indexes);
+  }
+  static void start(const base& d, const plan& p, state_of<base>& state, std::vector<position>& from,
+                    const cache_type* cache) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      (node_t<Ds>::start(part<Is>(d), std::get<Is>(p), std::get<Is>(state), from,
+                         cache == nullptr ? nullptr : &std::get<Is>(cache->parts)),
+       ...);
+    }
+    (indexes);
+  }
+  template <class Event>
+  static void evolve(const base& d, const plan& p, state_of<base>& state, const std::vector<position>& from,
+                     const stored_event<Event>& e, const item_hits& hits) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      (node_t<Ds>::evolve(part<Is>(d), std::get<Is>(p), std::get<Is>(state), from, e, hits), ...);
+    }
+    (indexes);
+  }
+  static void remember(const base& d, const plan& p, const state_of<base>& state, position through, cache_type* cache) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      (node_t<Ds>::remember(part<Is>(d), std::get<Is>(p), std::get<Is>(state), through,
+                            cache == nullptr ? nullptr : &std::get<Is>(cache->parts)),
+       ...);
+    }
+    (indexes);
+  }
+};
+
+template <class F, class Command>
+concept rule_with_boundary_for = requires(const F& f, const Command& c) {
+  f.boundary(c);
+};
+
+// extend<Command>(d, rule): the rule's boundary for Command (the instances it reads), d's for the rest.
+template <class Command, class D, class F>
+struct extended_node {
+  using base = extended<Command, D, F>;
+  using inner = node_t<D>;
+  using selection = typename inner::selection;
+  using plan = typename inner::plan;
+  using cache_type = typename inner::cache_type;
+  static constexpr bool supported = inner::supported;
+
+  static selection select(const base& d, const command_of<base>& c) {
+    return std::visit(
+        [&](const auto& alternative) -> selection {
+          using A = std::remove_cvref_t<decltype(alternative)>;
+          if constexpr (contains_v<A, alternatives_t<Command>>) {
+            static_assert(rule_with_boundary_for<F, Command>,
+                          "decider::extend: the rule runs on a store but declares no boundary: give the rule a member "
+                          "`boundary(const Command&)` returning decider::selection_of<D> (the instances it reads), "
+                          "or write extend<Command>(d, decide_fn, boundary_fn).");
+            return selection(d.rule().boundary(embed<Command>(alternative)));
+          } else {
+            return inner::select(d.inner(), embed<command_of<D>>(alternative));
+          }
+        },
+        c);
+  }
+  static plan make_plan(const base& d, selection s, boundary_planner& planner) {
+    return inner::make_plan(d.inner(), std::move(s), planner);
+  }
+  static void start(const base& d, const plan& p, state_of<base>& state, std::vector<position>& from,
+                    const cache_type* cache) {
+    inner::start(d.inner(), p, state, from, cache);
+  }
+  template <class Event>
+  static void evolve(const base& d, const plan& p, state_of<base>& state, const std::vector<position>& from,
+                     const stored_event<Event>& e, const item_hits& hits) {
+    inner::evolve(d.inner(), p, state, from, e, hits);
+  }
+  static void remember(const base& d, const plan& p, const state_of<base>& state, position through, cache_type* cache) {
+    inner::remember(d.inner(), p, state, through, cache);
+  }
+};
+
+}  // namespace detail
+
+// What a command of D reads, part by part: for many<Key> parts, instances<Key>; for combine, a tuple of its parts'
+// selections; for a decider with its own boundary, an optional query. An extension's boundary returns one.
+template <class D>
+using selection_of = typename detail::node_t<D>::selection;
+
+// The states a decider keeps across commands on a store, instance by instance (see instance_cache.hpp).
+template <class D>
+using state_cache_of = typename detail::node_t<D>::cache_type;
+
+// True when D can say, for each of its commands, which stored events the decision depends on.
+template <class D>
+inline constexpr bool has_boundary = detail::node_t<D>::supported;
+
+struct boundary_of_fn {
+  // boundary_of(d, command): the query that selects every stored event the decision of `command` depends on.
+  template <class D>
+  [[nodiscard]] query operator()(const D& d, const command_of<D>& command) const {
+    static_assert(has_boundary<D>,
+                  "decider::boundary_of: this decider has no boundary: build it from many<Key>(d, key_of, tags_of), "
+                  "combine and extend, or give it a member `decider::query boundary(const command_type&) const`.");
+    using node = detail::node_t<D>;
+    detail::boundary_planner planner;
+    static_cast<void>(node::make_plan(d, node::select(d, command), planner));
+    return planner.union_query();
+  }
+};
+inline constexpr boundary_of_fn boundary_of{};
+
+}  // namespace decider
