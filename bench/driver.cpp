@@ -37,6 +37,7 @@
 #include "decider/store/postgres.hpp"
 #include "decider/store/sqlite.hpp"
 #include "memberships/on_store.hpp"
+#include "student_course/on_store.hpp"
 #include "workloads/course.hpp"
 #include "workloads/fold.hpp"
 
@@ -294,6 +295,65 @@ outcome course(const options& o) {
   });
 }
 
+// course-decider: the same world and the same n decisions as `course`, decided by the registration decider of the
+// students and courses example through the boundary it derives (a command_handler, its cache holding every student
+// and course): the price of writing the rule once, as a decider, against the hand-written decision model. The
+// students are registered and the courses defined beforehand, untimed.
+outcome course_decider(const options& o) {
+  using namespace learning;
+  return on_store<learning::event>(o, [&](auto& store) {
+    const std::uint64_t courses = std::max<std::uint64_t>(o.n / 20, 1);
+    const std::uint64_t students = std::max<std::uint64_t>(o.n / 4, 1);
+    std::vector<decider::event_to_append<event>> setup;
+    const auto flush = [&] {
+      if (!setup.empty()) {
+        (void)store.append(std::move(setup));
+        setup.clear();
+      }
+    };
+    for (std::uint64_t c = 0; c < courses; ++c) {
+      const auto id = "c" + std::to_string(c);
+      setup.push_back({course_defined{id, id, 30}});
+      if (setup.size() == 1'000) flush();
+    }
+    for (std::uint64_t s = 0; s < students; ++s) {
+      const auto id = "s" + std::to_string(s);
+      setup.push_back({student_registered{id, id}});
+      if (setup.size() == 1'000) flush();
+    }
+    flush();
+    decider::command_handler handler(store, registration{}, {.max_instances = static_cast<std::size_t>(students)});
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> refused{0};
+    std::atomic<std::uint64_t> lost{0};
+    std::atomic<std::uint64_t> conflicts{0};
+    const decider::execute_options retry{.max_attempts = 1'000,
+                                         .first_backoff = std::chrono::microseconds{1},
+                                         .max_backoff = std::chrono::microseconds{500}};
+    const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+      std::mt19937_64 random(t + 1);
+      for (std::uint64_t i = 0; i < share; ++i) {
+        const auto student = "s" + std::to_string(random() % students);
+        const auto r = handler.handle(subscribe{student, "c" + std::to_string(random() % courses)}, retry);
+        if (r) {
+          ++accepted;
+          conflicts += r->attempts - 1;
+        } else if (std::holds_alternative<course_full>(r.error()) ||
+                   std::holds_alternative<too_many_courses>(r.error()) ||
+                   std::holds_alternative<already_subscribed>(r.error())) {
+          ++refused;
+        } else {
+          ++lost;
+        }
+      }
+    });
+    const auto log = store.read(decider::query::all());
+    outcome out{seconds, o.n, accepted.load(), lost.load(), static_cast<std::uint64_t>(violations(*log))};
+    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
+    return out;
+  });
+}
+
 // billing: seed 000, one batch over n completed activities of n / 2 users: the time to build and append it.
 outcome billing(const options& o) {
   using namespace std::chrono_literals;
@@ -325,17 +385,17 @@ outcome billing(const options& o) {
 // membership: seed 003, n attempts from `concurrency` threads to add a membership for one of n / 8 members in 2026
 // (about 8 attempts per member and year): exactly one may succeed for each; the replay counts any second one.
 outcome membership(const options& o) {
-  using namespace memberships_on_store;
-  return on_store<memberships_on_store::event>(o, [&](auto& store) {
-    const std::uint64_t members = std::max<std::uint64_t>(o.n / 8, 1);
+  using namespace memberships;
+  return on_store<memberships::event>(o, [&](auto& store) {
+    const std::uint64_t member_count = std::max<std::uint64_t>(o.n / 8, 1);
     std::atomic<std::uint64_t> added{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> lost{0};
     const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
       std::mt19937_64 random(t + 1);
       for (std::uint64_t i = 0; i < share; ++i) {
-        const auto r = add_membership(store, "m" + std::to_string(random() % members), 2026,
-                                      std::to_string(t) + "-" + std::to_string(i));
+        const auto r = add_membership_on(store, "m" + std::to_string(random() % member_count), 2026,
+                                         std::to_string(t) + "-" + std::to_string(i));
         if (r) {
           ++added;
         } else if (std::holds_alternative<already_member_for_year>(r.error())) {
@@ -349,7 +409,7 @@ outcome membership(const options& o) {
     std::uint64_t twice = 0;
     const auto log = store.read(decider::query::all());
     for (const auto& e : *log) {
-      twice += ++per_member[std::get<membership_added>(e.event).member] > 1 ? 1 : 0;
+      twice += ++per_member[std::get<membership_added>(e.event).member_id] > 1 ? 1 : 0;
     }
     outcome out{seconds, o.n, added.load(), lost.load(), twice};
     out.extra = {{"refused", refused.load()}};
@@ -385,6 +445,7 @@ const std::map<std::string, workload>& workloads() {
       {"conditional-append", [](const options& o) { return append(o, false); }},
       {"read-tag", read_tag},
       {"course", course},
+      {"course-decider", course_decider},
       {"billing", billing},
       {"membership", membership},
       {"transfer-dcb", transfer<transfers::dcb>},

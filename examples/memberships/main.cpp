@@ -1,4 +1,4 @@
-// Seed 003: member 123 takes a membership for 2020; a second one for 2020 is refused by the Member decider
+// Memberships: member 123 takes a membership for 2020; a second one for 2020 is refused by the Member decider
 // itself (no unique index, no read model). Then the business relaxes the rule: the same history replays under
 // the new rule with the same membership ids, and a second 2020 membership is now accepted.
 #include <rapidcheck.h>
@@ -65,18 +65,18 @@ bool check(const std::string& sentence, const D& d, Invariant invariant) {
 }
 
 // [docs:on-store]
-// On the event store, beside the Member decider: 8 clients started together try to add a membership for member
-// 123 in 2020, in each of 20 rounds; the DCB condition on the tags member:123 and year:2020 lets exactly one in.
-// The boundary is that narrow: after the race, 2021 for member 123 and 2020 for member 456 are still accepted.
+// On the event store, with the same Member decider: 8 clients started together try to add a membership for member
+// 123 in 2020, in each of 20 rounds; the condition on member 123's events lets exactly one in. The boundary is that
+// narrow: after the race, 2021 for member 123 and 2020 for member 456 are still accepted.
 bool memberships_on_the_store() {
   int exactly_one = 0;
   int others_open = 0;
   for (int round = 0; round < 20; ++round) {
-    examples::on_chosen_store<memberships_on_store::event>("memberships", false, [&](auto& store) {
-      const auto r = memberships_on_store::race(store, "123", 2020, 8);
+    examples::on_chosen_store<event>("memberships", false, [&](auto& store) {
+      const auto r = race(store, "123", 2020, 8);
       exactly_one += r.added == 1 && r.refused == 7 && r.other == 0 && store.head() == 1 ? 1 : 0;
-      const bool next_year = memberships_on_store::add_membership(store, "123", 2021, "later").has_value();
-      const bool other_member = memberships_on_store::add_membership(store, "456", 2020, "other").has_value();
+      const bool next_year = add_membership_on(store, "123", 2021, "later").has_value();
+      const bool other_member = add_membership_on(store, "456", 2020, "other").has_value();
       others_open += next_year && other_member ? 1 : 0;
       return true;
     });
@@ -96,7 +96,7 @@ int main() {
   const auto relaxed = members(yearly_rule::several_per_year);
   bool ok = true;
 
-  std::cout << "seed 003: one membership per member and year, ids that survive a change of rule\n"
+  std::cout << "memberships: one membership per member and year, ids that survive a change of rule\n"
             << "rule: one membership per member and year\n";
   state now = strict.initial_state();
   std::vector<member_event> history;

@@ -1,4 +1,4 @@
-// Seed 003: one membership per member and year, kept by the Member decider itself (no unique index in the
+// Memberships: one membership per member and year, kept by the Member decider itself (no unique index in the
 // store, no read-model lookup on the write side). A membership id is "<member id>@<unique id>": the caller
 // supplies the unique id, since a pure decide cannot draw one, and the id never depends on the yearly rule.
 #pragma once
@@ -7,12 +7,16 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "decider/concepts.hpp"
 #include "decider/many.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/visit.hpp"
 
 namespace memberships {
@@ -30,6 +34,14 @@ struct membership_added {
   std::string member_id;
   std::string membership_id;  // "<member id>@<unique id>"
   int year = 0;
+  // For the stores: a stable name, the tags a query selects it by, the fields a codec writes.
+  static constexpr std::string_view type_name = "membership_added";
+  static constexpr auto json_fields = std::tuple{decider::field("member_id", &membership_added::member_id),
+                                                 decider::field("membership_id", &membership_added::membership_id),
+                                                 decider::field("year", &membership_added::year)};
+  [[nodiscard]] std::vector<decider::tag> tags() const {
+    return {decider::make_tag("member", member_id), decider::make_tag("year", std::to_string(year))};
+  }
   friend bool operator==(const membership_added&, const membership_added&) = default;
 };
 using member_event = std::variant<membership_added>;
@@ -122,17 +134,12 @@ struct member {
 };
 // [/docs:member]
 
-inline std::string member_id_of(const member_command& command) {
-  return std::visit([](const auto& c) { return c.member_id; }, command);
-}
-inline std::string member_id_of(const member_event& event) {
-  return std::visit([](const auto& e) { return e.member_id; }, event);
-}
-
-// Every member, one instance per member id; commands and events carry the id as a field.
+// Every member, one instance per member id; commands and events carry the id as a field, and a member's events
+// are those tagged "member:<id>" in a store.
 // [docs:members]
 inline auto members(yearly_rule rule = yearly_rule::one_per_year) {
-  return decider::many<std::string>(member{rule}, [](const auto& message) { return member_id_of(message); });
+  return decider::many<std::string>(
+      member{rule}, [](const auto& message) { return message.member_id; }, decider::tag_as("member"));
 }
 // [/docs:members]
 

@@ -54,7 +54,9 @@ struct subscriptions_left_out : registration {
 }  // namespace
 
 TEST_CASE("boundary: the students and courses deciders derive sufficient boundaries", "[property][boundary]") {
+  // [docs:check-boundary]
   REQUIRE(check_boundary("registration", registration{}, registration_commands(), {.length = {0, 150}}));
+  // [/docs:check-boundary]
   REQUIRE(check_boundary("students", students(), student_commands()));
   REQUIRE(check_boundary("courses", courses(), course_commands()));
 }

@@ -16,6 +16,7 @@
 #include "decider/testing/store_conformance.hpp"
 #include "durable/odd_names.hpp"
 #include "durable/process_checks.hpp"
+#include "support/handle_agreement.hpp"
 
 namespace postgres_test {
 namespace conformance = decider::testing::conformance;
@@ -193,4 +194,18 @@ TEST_CASE("PostgreSQL: type names and tags with quotes, backslashes, SQL and UTF
   REQUIRE(store.has_value());
   decider_test::check_odd_names(**store);
   CHECK((*store)->drop_schema().has_value());
+}
+
+TEST_CASE("a decider's commands decide on the PostgreSQL store as in memory, through the boundary it derives",
+          "[postgres][boundary]") {
+  REQUIRE(rc::check("handle on PostgreSQL agrees with step", [] {
+    handle_agreement::decides_as_step(
+        [] {
+          auto opened = decider::postgres_store<decider::json_codec<learning::event>>::open(
+              conninfo(), {.schema = fresh_schema("handle")});
+          RC_ASSERT(opened.has_value());
+          return std::move(*opened);
+        },
+        30);
+  }));
 }

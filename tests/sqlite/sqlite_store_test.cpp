@@ -18,6 +18,7 @@
 #include "decider/testing/store_conformance.hpp"
 #include "durable/odd_names.hpp"
 #include "durable/process_checks.hpp"
+#include "support/handle_agreement.hpp"
 #include "support/temporary_directory.hpp"
 
 namespace sqlite_test {
@@ -212,4 +213,21 @@ TEST_CASE("SQLite: type names and tags with quotes, backslashes, SQL and UTF-8 a
       decider::sqlite_store<decider::json_codec<decider_test::odd_event>>::open((dir.path / "odd.db").string());
   REQUIRE(store.has_value());
   decider_test::check_odd_names(**store);
+}
+
+TEST_CASE("a decider's commands decide on the SQLite store as in memory, through the boundary it derives",
+          "[sqlite][boundary]") {
+  decider_test::temporary_directory dir("sqlite-handle");
+  int files = 0;
+  REQUIRE(rc::check("handle on SQLite agrees with step", [&] {
+    handle_agreement::decides_as_step(
+        [&] {
+          auto opened = decider::sqlite_store<decider::json_codec<learning::event>>::open(
+              (dir.path / ("handle-" + std::to_string(++files) + ".db")).string(),
+              {.durability = decider::sqlite_durability::normal});
+          RC_ASSERT(opened.has_value());
+          return std::move(*opened);
+        },
+        30);
+  }));
 }

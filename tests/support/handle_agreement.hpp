@@ -17,11 +17,12 @@
 
 namespace handle_agreement {
 
-// make_store() gives a fresh, empty store of learning::event (a pointer-like owner).
+// make_store() gives a fresh, empty store of learning::event (a pointer-like owner); `size` bounds the sequences.
 template <class MakeStore>
-void decides_as_step(MakeStore make_store) {
+void decides_as_step(MakeStore make_store, int size = 100) {
   using namespace learning;
-  const auto commands = *rc::gen::container<std::vector<command>>(student_course_generators::registration_commands());
+  const auto commands = *rc::gen::resize(
+      size, rc::gen::container<std::vector<command>>(student_course_generators::registration_commands()));
   const registration school;
   auto plain = make_store();
   auto cached = make_store();

@@ -36,6 +36,7 @@ using position = std::uint64_t;
 // many<Key>(d, key_of, tags_of). Keys are strings, or integers (written in decimal).
 struct tag_as {
   std::string_view kind;
+  constexpr explicit tag_as(std::string_view k) noexcept : kind(k) {}
   template <class Key>
   [[nodiscard]] tag operator()(const Key& key) const {
     if constexpr (std::is_integral_v<Key>) {

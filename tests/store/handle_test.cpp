@@ -1,0 +1,174 @@
+// decider::handle and command_handler on the memory store: the boundary derived from the students and courses
+// registration decider, the refusals step() gives, idempotency keys, a cache that reads only what is new, a
+// decider that states its own boundary, and subscriptions from several threads with their log replayed.
+#include "decider/store/handle.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "decider/fold.hpp"
+#include "decider/store/memory.hpp"
+#include "student_course/course.hpp"
+#include "student_course/on_store.hpp"
+#include "support/bank.hpp"
+
+using namespace learning;
+
+namespace {
+
+decider::query_item student_item(const std::string& id) {
+  return {{"student_registered", "student_renamed", "student_subscribed", "student_unsubscribed"}, {"student:" + id}};
+}
+decider::query_item course_item(const std::string& id) {
+  return {{"course_cancelled", "course_capacity_changed", "course_defined", "student_subscribed"}, {"course:" + id}};
+}
+
+// A store that counts the events its reads hand out (handle reads through read_each).
+struct counting_store : decider::memory_store<event> {
+  mutable std::size_t events_read = 0;
+  template <class Visit>
+  decider::expected<std::size_t, decider::read_error> read_each(const decider::query& q,
+                                                                const decider::read_options& options,
+                                                                Visit&& visit) const {
+    auto visited = memory_store::read_each(q, options, std::forward<Visit>(visit));
+    events_read += visited ? *visited : 0;
+    return visited;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a command's boundary comes from the decider: the instances it names, the event types they evolve on",
+          "[store][boundary]") {
+  const registration school;
+  CHECK(decider::boundary_of(school, subscribe{"s1", "c1"}).items ==
+        std::vector<decider::query_item>{student_item("s1"), course_item("c1")});
+  CHECK(decider::boundary_of(school, register_student{"s1", "Ada"}).items ==
+        std::vector<decider::query_item>{student_item("s1")});
+  CHECK(decider::boundary_of(school, cancel_course{"c2"}).items == std::vector<decider::query_item>{course_item("c2")});
+  CHECK(decider::boundary_of(students(), rename_student{"s2", "Bo"}).items ==
+        std::vector<decider::query_item>{student_item("s2")});
+}
+
+TEST_CASE("handle decides with the decider's own rules and refuses as step refuses", "[store][boundary]") {
+  decider::memory_store<event> store;
+  const registration school;
+  REQUIRE(decider::handle(store, school, define_course{"c1", "Maths", 1}).has_value());
+  REQUIRE(decider::handle(store, school, register_student{"s1", "Ada"}).has_value());
+  REQUIRE(decider::handle(store, school, register_student{"s2", "Bo"}).has_value());
+  const auto first = decider::handle(store, school, subscribe{"s1", "c1"});
+  REQUIRE(first.has_value());
+  CHECK(first->events == std::vector<event>{student_subscribed{"s1", "c1"}});
+  CHECK(first->position == 4);
+  CHECK(std::get<1>(first->state).at("c1").students.count("s1") == 1);
+  const auto full = decider::handle(store, school, subscribe{"s2", "c1"});
+  REQUIRE_FALSE(full.has_value());
+  CHECK(full.error() == decider::widen<decider::execute_error<error>>(error{course_full{}}));
+  const auto twice = decider::handle(store, school, subscribe{"s1", "c1"});
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(std::holds_alternative<already_subscribed>(twice.error()));
+  CHECK(store.head() == 4);
+}
+
+TEST_CASE("handle with an idempotency key stores a command retried after a lost answer once", "[store][boundary]") {
+  decider::memory_store<event> store;
+  const registration school;
+  const decider::execute_options keyed{.idempotency_key = "define c1"};
+  REQUIRE(decider::handle(store, school, define_course{"c1", "Maths", 3}, keyed).has_value());
+  // The same command sent again with its key: decided again on a state that has the course, so refused; the
+  // store holds it once.
+  const auto again = decider::handle(store, school, define_course{"c1", "Maths", 3}, keyed);
+  CHECK_FALSE(again.has_value());
+  CHECK(store.head() == 1);
+}
+
+TEST_CASE("a command_handler reads only what was stored since it last saw an instance, and misses nothing",
+          "[store][boundary]") {
+  counting_store store;
+  // [docs:command-handler]
+  decider::command_handler handler(store, registration{}, {.max_instances = 10'000});
+  // [/docs:command-handler]
+  REQUIRE(handler.handle(define_course{"c1", "Maths", 10}).has_value());
+  for (int s = 0; s < 8; ++s) {
+    const auto id = "s" + std::to_string(s);
+    REQUIRE(handler.handle(register_student{id, id}).has_value());
+    REQUIRE(handler.handle(subscribe{id, "c1"}).has_value());
+  }
+  // Another writer (a plain handle, no cache) takes a seat behind the handler's back.
+  REQUIRE(decider::handle(store, registration{}, register_student{"x", "X"}).has_value());
+  REQUIRE(decider::handle(store, registration{}, subscribe{"x", "c1"}).has_value());
+  store.events_read = 0;
+  const auto next = handler.handle(register_student{"s8", "s8"});
+  REQUIRE(next.has_value());
+  const auto last = handler.handle(subscribe{"s8", "c1"});
+  REQUIRE(last.has_value());
+  // The course's 10th seat is taken: the handler saw the other writer's subscription and nothing older.
+  CHECK(std::get<1>(last->state).at("c1").students.size() == 10);
+  // One read from the older of the two cached positions: x's subscription, and s8's registration, which the
+  // student's cached state already has (it is skipped, not folded twice: s8 takes one seat).
+  CHECK(store.events_read == 2);
+  CHECK(std::get<0>(last->state).at("s8").courses.size() == 1);
+  const auto refused = handler.handle(subscribe{"s0", "c1"});
+  CHECK_FALSE(refused.has_value());
+}
+
+// A decider that states its own boundary: one account, its events tagged with its id.
+// [docs:own-boundary]
+struct one_account : bank::account {
+  [[nodiscard]] decider::query boundary(const bank::command& c) const {
+    return decider::tagged({"account:" + std::visit([](const auto& a) { return a.account; }, c)});
+  }
+};
+// [/docs:own-boundary]
+
+TEST_CASE("a decider may state its own boundary for a command", "[store][boundary]") {
+  decider::memory_store<bank::event> store;
+  const one_account account;
+  REQUIRE(decider::handle(store, account, bank::command{bank::open{"a1"}}).has_value());
+  REQUIRE(decider::handle(store, account, bank::command{bank::open{"a2"}}).has_value());
+  REQUIRE(decider::handle(store, account, bank::command{bank::deposit{"a1", 5}}).has_value());
+  const auto overdraft = decider::handle(store, account, bank::command{bank::withdraw{"a2", 1}});
+  CHECK_FALSE(overdraft.has_value());
+  const auto ok = decider::handle(store, account, bank::command{bank::withdraw{"a1", 5}});
+  CHECK(ok.has_value());
+}
+
+TEST_CASE("subscriptions from 4 threads: no course over capacity, no student over 5, no double subscription",
+          "[store][boundary][concurrency]") {
+  decider::memory_store<event> store;
+  // 9 courses of 3 seats (c9 is never defined) and 5 students: the seats and the students' limits both bind.
+  REQUIRE(open_school(store, 5, 9, 3));
+  const auto result = subscribe_concurrently(store, 4, 300, 10, 5);
+  CHECK(result.accepted + result.refused + result.lost == 1200);
+  CHECK(result.lost == 0);
+  CHECK(result.accepted > 0);
+  // Every rule was put to the test, so the log below could have broken any of them.
+  CHECK(result.not_active > 0);
+  CHECK(result.course_full > 0);
+  CHECK(result.too_many_courses > 0);
+  CHECK(result.already_subscribed > 0);
+  const auto all = store.read(decider::query::all());
+  CHECK(violations(*all) == 0);
+  CHECK(static_cast<int>(store.head()) == 14 + result.accepted);
+}
+
+TEST_CASE("the log replay counts each broken rule of the registration", "[store][boundary]") {
+  std::vector<decider::stored_event<event>> log;
+  const auto add = [&](event e) {
+    log.push_back({log.size() + 1, std::string(decider::type_name_of(e)), decider::tags_of(e), std::move(e), {}});
+  };
+  add(course_defined{"c1", "Maths", 1});
+  add(student_registered{"s1", "Ada"});
+  add(student_registered{"s2", "Bo"});
+  add(student_subscribed{"s1", "c1"});
+  CHECK(violations(log) == 0);
+  add(student_subscribed{"s2", "c1"});  // over capacity
+  CHECK(violations(log) == 1);
+  add(student_subscribed{"s1", "c1"});  // and twice
+  CHECK(violations(log) == 2);
+  add(student_subscribed{"s9", "c1"});  // a student never registered
+  CHECK(violations(log) == 3);
+}
