@@ -1,7 +1,8 @@
-// Seed 004, bank transfers: three designs side by side on one event store. Two locks taken in turn (one account
-// after the other, as in the seed: deadlocks show up as timeouts), a reservation protocol (reserve, deposit,
-// withdraw: one lock at a time), and the DCB transfer (one decision over both accounts, one conditional append).
-// run() fires concurrent transfers between two accounts; violations() replays the log and counts broken rules.
+// Bank transfers: three designs side by side on one event store, each running the commands of the bank decider
+// (account.hpp) with decider::handle. Two locks taken in turn (one account after the other: deadlocks show up as
+// timeouts), a reservation protocol (reserve, deposit, settle: one lock at a time), and the transfer as one
+// decision over both accounts (the decider's own transfer command, one conditional append). run() fires concurrent
+// transfers between two accounts; violations() replays the log and counts broken rules.
 #pragma once
 
 #include <algorithm>
@@ -21,152 +22,24 @@
 #include <variant>
 #include <vector>
 
-#include "decider/make.hpp"
-#include "decider/store/dcb.hpp"
-#include "decider/store/fields.hpp"
+#include "bank_transfers/account.hpp"
+#include "decider/fold.hpp"
+#include "decider/store/handle.hpp"
 #include "decider/store/memory.hpp"
 
 namespace transfers {
 
-// [docs:events]
-// Every event names the account(s) it changes as tags; a transfer's steps share its reference.
-struct opened {
-  std::string account;
-  std::int64_t cents = 0;  // the opening deposit
-  static constexpr std::string_view type_name = "account_opened";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("account", &opened::account), decider::field("cents", &opened::cents)};
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
-};
-struct withdrawn {
-  std::string account;
-  std::int64_t cents = 0;
-  std::string reference;
-  static constexpr std::string_view type_name = "money_withdrawn";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("account", &withdrawn::account), decider::field("cents", &withdrawn::cents),
-                 decider::field("reference", &withdrawn::reference)};
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
-};
-struct deposited {
-  std::string account;
-  std::int64_t cents = 0;
-  std::string reference;
-  static constexpr std::string_view type_name = "money_deposited";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("account", &deposited::account), decider::field("cents", &deposited::cents),
-                 decider::field("reference", &deposited::reference)};
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
-};
-struct reserved {
-  std::string account;
-  std::int64_t cents = 0;
-  std::string reference;
-  static constexpr std::string_view type_name = "money_reserved";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("account", &reserved::account), decider::field("cents", &reserved::cents),
-                 decider::field("reference", &reserved::reference)};
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
-};
-struct reservation_released {
-  std::string account;
-  std::int64_t cents = 0;
-  std::string reference;
-  static constexpr std::string_view type_name = "reservation_released";
-  static constexpr auto json_fields = std::tuple{decider::field("account", &reservation_released::account),
-                                                 decider::field("cents", &reservation_released::cents),
-                                                 decider::field("reference", &reservation_released::reference)};
-  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("account", account)}; }
-};
-// The DCB design's one event: both sides at once, tagged with both accounts, so both boundaries see it.
-struct transferred {
-  std::string from;
-  std::string to;
-  std::int64_t cents = 0;
-  std::string reference;
-  static constexpr std::string_view type_name = "money_transferred";
-  static constexpr auto json_fields =
-      std::tuple{decider::field("from", &transferred::from), decider::field("to", &transferred::to),
-                 decider::field("cents", &transferred::cents), decider::field("reference", &transferred::reference)};
-  [[nodiscard]] std::vector<decider::tag> tags() const {
-    return {decider::make_tag("account", from), decider::make_tag("account", to)};
-  }
-};
-using event = std::variant<opened, withdrawn, deposited, reserved, reservation_released, transferred>;
-// [/docs:events]
-
 using store = decider::memory_store<event>;
 
-struct insufficient_funds {
-  friend bool operator==(const insufficient_funds&, const insufficient_funds&) = default;
-};
+// The states of the accounts the designs touched, kept between their decisions (decider/store/handle.hpp): each
+// decision reads only what was stored since on its accounts.
+using account_cache = decider::state_cache_of<bank>;
 
-// What an event does to an account: its balance, and the part of it reserved.
-struct account_state {
-  std::int64_t balance = 0;
-  std::int64_t reserved = 0;
-  [[nodiscard]] std::int64_t available() const { return balance - reserved; }
-};
-
-inline account_state apply(const std::string& account, account_state s, const event& e) {
-  std::visit(
-      [&](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, transferred>) {
-          s.balance += (x.to == account ? x.cents : 0) - (x.from == account ? x.cents : 0);
-        } else if (x.account == account) {
-          if constexpr (std::is_same_v<T, opened> || std::is_same_v<T, deposited>) s.balance += x.cents;
-          if constexpr (std::is_same_v<T, withdrawn>) s.balance -= x.cents;
-          if constexpr (std::is_same_v<T, reserved>) s.reserved += x.cents;
-          if constexpr (std::is_same_v<T, reservation_released>) s.reserved -= x.cents;
-        }
-      },
-      e);
-  return s;
+// One command of the bank decider on the store: the decider's own rules, its own boundary.
+template <class Store>
+auto decide(Store& s, account_cache& cache, const command& c, const decider::execute_options& options = {}) {
+  return decider::handle_with_cache(s, bank{}, c, options, &cache);
 }
-
-inline auto account_view(std::string account) {
-  return decider::make_view<event, account_state>(
-      {}, [account = std::move(account)](account_state s, const event& e) { return apply(account, s, e); });
-}
-inline decider::query boundary(const std::string& account) {
-  return decider::tagged({decider::make_tag("account", account)});
-}
-
-// [docs:boundaries]
-inline auto account_model(const std::string& account) {
-  return decider::decision_model(decider::project(account_view(account), boundary(account)));
-}
-inline auto transfer_model(const std::string& from, const std::string& to) {
-  return decider::decision_model(decider::project(account_view(from), boundary(from)),
-                                 decider::project(account_view(to), boundary(to)));
-}
-
-// Decision models kept per boundary and shared by a design's threads: cached (decider::cached), each decision reads
-// only what was stored since the previous one on that boundary, so a decision's cost does not grow with history.
-template <class Model>
-class boundaries {
- public:
-  template <class Make>
-  const decider::cached_model<Model>& get(const std::string& key, Make make) {
-    std::lock_guard guard(mutex_);
-    auto& slot = models_[key];
-    if (!slot) slot = std::make_unique<decider::cached_model<Model>>(make());
-    return *slot;
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<decider::cached_model<Model>>> models_;
-};
-
-// One account's decision, on its own boundary (the aggregate of the lock-based designs).
-template <class Store, class Decide>
-auto on_account(Store& s, boundaries<decltype(account_model(""))>& models, const std::string& account, Decide decide) {
-  return decider::execute(s, models.get(account, [&] { return account_model(account); }),
-                          [&](const auto& state) { return decide(std::get<0>(state)); });
-}
-// [/docs:boundaries]
 
 enum class result { done, refused, failed, deadlocked };
 
@@ -220,12 +93,12 @@ class timed_mutex {
 };
 
 // [docs:two-locks]
-// The seed's first design: lock the payee, then, inside, the payer; withdraw, then deposit. Two transfers in
+// The first design: lock the payee, then, inside, the payer; withdraw, then deposit. Two transfers in
 // opposite directions each hold the lock the other waits for: with timeouts, both fail.
 struct two_locks {
   std::chrono::milliseconds timeout{20};
   account_locks<timed_mutex> locks;  // std::timed_mutex (see above)
-  boundaries<decltype(account_model(""))> accounts;
+  account_cache accounts{decider::cache_options{}};
 
   template <class Store>
   result transfer(Store& s, const std::string& from, const std::string& to, std::int64_t cents,
@@ -234,79 +107,56 @@ struct two_locks {
     if (!payee.owns_lock()) return result::failed;
     std::unique_lock payer(locks[from], timeout);
     if (!payer.owns_lock()) return result::deadlocked;  // holding the payee's lock: the deadlock, timed out
-    const auto taken =
-        on_account(s, accounts, from, [&](const account_state& a) -> decider::decision<event, insufficient_funds> {
-          if (a.available() < cents) return decider::refuse(insufficient_funds{});
-          return std::vector<event>{withdrawn{from, cents, reference}};
-        });
+    const auto taken = decide(s, accounts, withdraw{from, cents, reference});
     if (!taken) return std::holds_alternative<insufficient_funds>(taken.error()) ? result::refused : result::failed;
-    const auto given =
-        on_account(s, accounts, to, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
-          return std::vector<event>{deposited{to, cents, reference}};
-        });
+    const auto given = decide(s, accounts, deposit{to, cents, reference});
     return given ? result::done : result::failed;  // a failure here leaves money withdrawn: a violation
   }
 };
 // [/docs:two-locks]
 
 // [docs:reservation]
-// The seed's second design: one lock at a time. Reserve on the payer, deposit on the payee, then release the
+// The second design: one lock at a time. Reserve on the payer, deposit on the payee, then release the
 // reservation and withdraw on the payer, in one append. No deadlock; three steps, and in between a crash leaves
 // an open reservation that someone must find and finish.
 struct reservation {
   account_locks<std::mutex> locks;
-  boundaries<decltype(account_model(""))> accounts;
+  account_cache accounts{decider::cache_options{}};
 
   template <class Store>
   result transfer(Store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
     {
       std::lock_guard payer(locks[from]);
-      const auto held =
-          on_account(s, accounts, from, [&](const account_state& a) -> decider::decision<event, insufficient_funds> {
-            if (a.available() < cents) return decider::refuse(insufficient_funds{});
-            return std::vector<event>{reserved{from, cents, reference}};
-          });
+      const auto held = decide(s, accounts, reserve{from, cents, reference});
       if (!held) return std::holds_alternative<insufficient_funds>(held.error()) ? result::refused : result::failed;
     }
     {
       std::lock_guard payee(locks[to]);
-      if (!on_account(s, accounts, to, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
-            return std::vector<event>{deposited{to, cents, reference}};
-          })) {
+      if (!decide(s, accounts, deposit{to, cents, reference})) {
         return result::failed;  // leaves the reservation open: a violation
       }
     }
     std::lock_guard payer(locks[from]);
-    const auto done =
-        on_account(s, accounts, from, [&](const account_state&) -> decider::decision<event, insufficient_funds> {
-          return std::vector<event>{reservation_released{from, cents, reference}, withdrawn{from, cents, reference}};
-        });
-    return done ? result::done : result::failed;
+    return decide(s, accounts, settle{from, reference}) ? result::done : result::failed;
   }
 };
 // [/docs:reservation]
 
 // [docs:dcb]
-// The DCB transfer: one decision over both accounts' events, one conditional append of one event. No lock is
-// held; a concurrent change to either account fails the condition, and execute reads and decides again.
+// The transfer as one decision: the bank decider's transfer command reads both accounts' events and appends the
+// withdrawal and the deposit together, under one condition. No lock is held; a concurrent change to either account
+// fails the condition, and handle reads and decides again.
 struct dcb {
   decider::execute_options retry{.max_attempts = 100'000,
                                  .first_backoff = std::chrono::microseconds{1},
                                  .max_backoff = std::chrono::microseconds{200}};
-  boundaries<decltype(transfer_model("", ""))> pairs;
+  account_cache accounts{decider::cache_options{}};
 
   template <class Store>
   result transfer(Store& s, const std::string& from, const std::string& to, std::int64_t cents,
                   const std::string& reference) {
-    const auto& model = pairs.get(from + " to " + to, [&] { return transfer_model(from, to); });
-    const auto r = decider::execute(
-        s, model,
-        [&](const auto& accounts) -> decider::decision<event, insufficient_funds> {
-          if (std::get<0>(accounts).available() < cents) return decider::refuse(insufficient_funds{});
-          return std::vector<event>{transferred{from, to, cents, reference}};
-        },
-        retry);
+    const auto r = decide(s, accounts, transfers::transfer{from, to, cents, reference}, retry);
     if (r) return result::done;
     return std::holds_alternative<insufficient_funds>(r.error()) ? result::refused : result::failed;
   }
@@ -316,45 +166,22 @@ struct dcb {
 // Replays a log and counts broken rules: a balance below zero or below its reservations at any position, money
 // created or lost, a withdrawal without its deposit (or the reverse, by reference and amount), a reservation
 // still open at the end.
+// Replays a log through the bank decider and counts broken rules: a balance below zero or below its holds at any
+// position, a transfer whose withdrawal and deposit differ (or one without the other), a hold still open at the end.
 template <class Log>
 std::uint64_t violations(const Log& log) {
-  std::map<std::string, account_state> accounts;
-  std::map<std::string, std::int64_t> by_reference;  // withdrawn minus deposited, per transfer
-  std::int64_t opened_total = 0;
+  const bank b;
+  state s = b.initial_state();
+  std::vector<event> so_far;
   std::uint64_t found = 0;
   for (const auto& stored : log) {
-    const auto& e = stored.event;
-    const std::string* account = std::visit(
-        [](const auto& x) -> const std::string* {
-          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, transferred>) {
-            return nullptr;
-          } else {
-            return &x.account;
-          }
-        },
-        e);
-    if (account == nullptr) {
-      const auto& t = std::get<transferred>(e);
-      accounts[t.from] = apply(t.from, accounts[t.from], e);
-      accounts[t.to] = apply(t.to, accounts[t.to], e);
-    } else {
-      accounts[*account] = apply(*account, accounts[*account], e);
-    }
-    if (const auto* o = std::get_if<opened>(&e)) opened_total += o->cents;
-    if (const auto* w = std::get_if<withdrawn>(&e)) by_reference[w->reference] += w->cents;
-    if (const auto* d = std::get_if<deposited>(&e)) by_reference[d->reference] -= d->cents;
-    for (const auto& [name, a] : accounts) {
-      found += a.balance < 0 || a.available() < 0 ? 1 : 0;
-    }
+    s = b.evolve(std::move(s), stored.event);
+    so_far.push_back(stored.event);
+    found += checks::no_overdraft(s) ? 0 : 1;
   }
-  std::int64_t total = 0;
-  for (const auto& [name, a] : accounts) {
-    total += a.balance;
+  found += checks::transfers_balance(s, so_far) ? 0 : 1;
+  for (const auto& [id, a] : s) {
     found += a.reserved != 0 ? 1 : 0;
-  }
-  found += total != opened_total ? 1 : 0;
-  for (const auto& [reference, unmatched] : by_reference) {
-    found += unmatched != 0 ? 1 : 0;
   }
   return found;
 }
@@ -377,7 +204,9 @@ struct report {
 template <class Store, class Design>
 report run_on(Store& s, Design& design, std::uint64_t transfers, std::uint64_t concurrency,
               std::int64_t opening = 1'000) {
-  (void)s.append({{opened{"a", opening}}, {opened{"b", opening}}});
+  account_cache cache{decider::cache_options{}};
+  (void)decide(s, cache, open_account{"a", opening});
+  (void)decide(s, cache, open_account{"b", opening});
   std::atomic<std::uint64_t> counts[4] = {};
   std::latch start(static_cast<std::ptrdiff_t>(concurrency) + 1);
   std::vector<std::thread> clients;

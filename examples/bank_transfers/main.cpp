@@ -1,7 +1,7 @@
-// Seed 004, bank transfers: the three designs of the seed side by side on one event store, at the seed's two
+// Bank transfers: three designs side by side on one event store, at two
 // loads (50 transfers at concurrency 4, 800 at concurrency 100, between two accounts). Prints succeeded, refused
 // for funds, failed, invariant violations and transfers/s; exits non-zero when the DCB design loses a transfer or
-// any design breaks an invariant (the two-lock design's failures are the seed's finding, reported, not an error).
+// any design breaks an invariant (the two-lock design's failures are what it is known for: reported, not an error).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -26,7 +26,7 @@ bool row(const char* name, Design&& design, std::uint64_t transfers, std::uint64
 }  // namespace
 
 int main() {
-  std::printf("Seed 004: transfers between accounts a and b (1000 cents each), three designs on one store.\n\n");
+  std::printf("Bank transfers: transfers between accounts a and b (1000 cents each), three designs on one store.\n\n");
   std::printf("%-12s %9s %11s %9s %7s %6s %9s %10s %12s\n", "design", "transfers", "concurrency", "succeeded",
               "refused", "failed", "deadlocks", "violations", "transfers/s");
   bool ok = true;

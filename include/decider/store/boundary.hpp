@@ -54,8 +54,8 @@ namespace detail {
 // The union query a decision reads, built item by item; each part remembers the indexes of its items.
 class boundary_planner {
  public:
+  // `item` must be normalized (its types and tags sorted, without duplicates).
   std::size_t add(query_item item) {
-    item = item.normalized();
     if (items_.size() < 16 && index_.empty()) {
       const auto at = std::find(items_.begin(), items_.end(), item);
       if (at != items_.end()) {
@@ -253,7 +253,7 @@ struct own_boundary_node {
       planner.select_all();
     }
     for (const auto& item : s->items) {
-      p.items.push_back(planner.add(item));
+      p.items.push_back(planner.add(item.normalized()));
     }
     return p;
   }
@@ -297,7 +297,8 @@ struct many_node {
     if constexpr (by_function<KeyOf, TagsOf>::has_tags) {
       p.reserve(s.keys.size());
       for (auto& key : s.keys) {
-        const std::size_t item = planner.add(query_item{type_names<event_of<D>>(), as_tags(d.instance_tags(key))});
+        const std::size_t item =
+            planner.add(query_item{type_names<event_of<D>>(), normalize(as_tags(d.instance_tags(key)))});
         p.push_back(slot{std::move(key), item, planner.new_slot()});
       }
     }
