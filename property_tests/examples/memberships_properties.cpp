@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "decider/testing/boundary.hpp"
 #include "decider/testing/laws.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "memberships/member.hpp"
@@ -134,4 +135,10 @@ TEST_CASE("memberships: laws of the member decider, alone and by id, under both 
   REQUIRE(check_laws("member (relaxed)", member{yearly_rule::several_per_year}, commands()));
   REQUIRE(check_laws("members() (strict)", members(yearly_rule::one_per_year), commands()));
   REQUIRE(check_laws("members() (relaxed)", members(yearly_rule::several_per_year), commands()));
+}
+
+TEST_CASE("memberships: the boundary of each command, the member's events, is sufficient under both rules",
+          "[property][example][memberships]") {
+  REQUIRE(decider::testing::check_boundary("members, strict", members(yearly_rule::one_per_year), commands()));
+  REQUIRE(decider::testing::check_boundary("members, relaxed", members(yearly_rule::several_per_year), commands()));
 }
