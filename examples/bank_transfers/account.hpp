@@ -228,9 +228,10 @@ struct transfer_rule {
   [[nodiscard]] result operator()(const transfer& t, const decider::state_of<account_parts>& all) const {
     if (t.from == t.to) return decider::refuse(transfer_error{same_account{}});
     if (t.cents <= 0) return decider::refuse(transfer_error{not_positive{}});
-    const auto from = accounts().instance(all, t.from);
+    const auto parts = accounts();
+    const account_state& from = parts.instance(all, t.from);
     if (!from.open) return decider::refuse(transfer_error{not_open{t.from}});
-    if (!accounts().instance(all, t.to).open) return decider::refuse(transfer_error{not_open{t.to}});
+    if (!parts.instance(all, t.to).open) return decider::refuse(transfer_error{not_open{t.to}});
     if (from.available() < t.cents) return decider::refuse(transfer_error{insufficient_funds{}});
     return std::vector<event>{withdrawn{t.from, t.cents, t.reference}, deposited{t.to, t.cents, t.reference}};
   }

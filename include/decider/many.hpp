@@ -114,7 +114,8 @@ class many_view {
   using event_type = typename Access::template message<Key, event_of<V>>;
   using state_type = std::map<Key, state_of<V>>;
 
-  constexpr explicit many_view(V inner, Access access = {}) : inner_(std::move(inner)), access_(std::move(access)) {}
+  constexpr explicit many_view(V inner, Access access = {})
+      : inner_(std::move(inner)), access_(std::move(access)), initial_(inner_.initial_state()) {}
 
   [[nodiscard]] constexpr const V& inner() const noexcept { return inner_; }
   [[nodiscard]] state_type initial_state() const { return {}; }
@@ -129,10 +130,11 @@ class many_view {
     return state;
   }
 
-  // The state of one instance: what it has evolved to, or the initial state if it has seen nothing.
-  [[nodiscard]] state_of<V> instance(const state_type& state, const Key& key) const {
+  // The state of one instance: what it has evolved to, or the initial state if it has seen nothing. A reference
+  // into `state`, or into this many: keep it no longer than both (copy it to keep it).
+  [[nodiscard]] const state_of<V>& instance(const state_type& state, const Key& key) const {
     const auto at = state.find(key);
-    return at == state.end() ? inner_.initial_state() : at->second;
+    return at == state.end() ? initial_ : at->second;
   }
 
   // The key of the instance a command or event addresses.
@@ -147,6 +149,7 @@ class many_view {
  protected:
   V inner_;
   [[no_unique_address]] Access access_;
+  state_of<V> initial_;  // what instance() gives for an instance that has seen nothing
 };
 
 template <class Key, class D, class Access = detail::by_keyed>

@@ -1,9 +1,13 @@
 // The laws can fail: deliberately broken deciders are caught by the same predicates the property suite runs.
 #include <catch2/catch.hpp>
+#include <iostream>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "decider/testing/laws.hpp"
+#include "decider/testing/rapidcheck.hpp"
 #include "support/counter.hpp"
 
 namespace {
@@ -76,4 +80,18 @@ TEST_CASE("the fold law catches an evolve with hidden state", "[laws][failure]")
   CHECK_FALSE(result.holds);
   CHECK_THAT(result.detail, Catch::Contains("fold(a ++ b) != fold(fold(a), b)"));
   CHECK(decider::testing::laws::fold_concatenation(counter::bounded_counter{}, a, b).holds);
+}
+
+// A check whose generated histories accept nothing passes without having tested much: it says so.
+TEST_CASE("a check over histories that accept no command warns that it tested little", "[laws]") {
+  std::ostringstream captured;
+  auto* const terminal = std::cout.rdbuf(captured.rdbuf());
+  const bool passed =
+      decider::testing::check_invariant("never accepted", counter::bounded_counter{},
+                                        rc::gen::just(counter::command{counter::increment{counter::limit + 1}}),
+                                        [](const counter::state&) { return true; });
+  std::cout.rdbuf(terminal);
+  CHECK(passed);
+  CHECK(captured.str().find("warning: never accepted: in 100 of 100 generated histories no command was accepted") !=
+        std::string::npos);
 }

@@ -82,6 +82,8 @@ class boundary_planner {
   [[nodiscard]] bool all() const noexcept { return all_; }
   [[nodiscard]] const std::vector<query_item>& items() const noexcept { return items_; }
   [[nodiscard]] query union_query() const { return all_ ? query::all() : query{items_}; }
+  // The items, moved out: the planner is done.
+  [[nodiscard]] std::vector<query_item> take_items() { return std::move(items_); }
 
  private:
   std::vector<query_item> items_;

@@ -42,13 +42,18 @@ class boundary_model {
   };
 
   boundary_model(const D& d, const command_of<D>& command, typename node::cache_type* cache = nullptr)
-      : d_(d),
-        cache_(cache),
-        plan_(node::make_plan(d, node::select(d, command), planner_)),
-        query_(planner_.union_query()) {
-    if (planner_.items().size() > 64) {
-      for (std::size_t i = 0; i < planner_.items().size(); ++i) {
-        const auto& item = planner_.items()[i];
+      : d_(d), cache_(cache), plan_(node::make_plan(d, node::select(d, command), planner_)), slots_(planner_.slots()) {
+    // The union query owns the items (moved, not copied); a part that reads every event makes the query match all,
+    // and the items are kept beside it, to tell which parts an event concerns.
+    if (planner_.all()) {
+      every_item_ = planner_.take_items();
+    } else {
+      query_.items = planner_.take_items();
+    }
+    const auto& all_items = items();
+    if (all_items.size() > 64) {
+      for (std::size_t i = 0; i < all_items.size(); ++i) {
+        const auto& item = all_items[i];
         if (item.tags.empty()) {
           untagged_.push_back(i);
         } else {
@@ -58,15 +63,15 @@ class boundary_model {
     }
   }
 
-  boundary_model(const boundary_model&) = delete;  // by_tag_ points into the planner's items
+  boundary_model(const boundary_model&) = delete;  // by_tag_ points into the items
   boundary_model& operator=(const boundary_model&) = delete;
 
   [[nodiscard]] const query& selects() const noexcept { return query_; }
-  [[nodiscard]] const std::vector<query_item>& items() const noexcept { return planner_.items(); }
-
-  [[nodiscard]] state_type initial_state() const {
-    return {d_.initial_state(), std::vector<position>(planner_.slots(), 0)};
+  [[nodiscard]] const std::vector<query_item>& items() const noexcept {
+    return query_.matches_all() ? every_item_ : query_.items;
   }
+
+  [[nodiscard]] state_type initial_state() const { return {d_.initial_state(), std::vector<position>(slots_, 0)}; }
 
   // The starting state: instances from the cache; read after the oldest, guarded from the newest.
   [[nodiscard]] auto start() const {
@@ -79,7 +84,7 @@ class boundary_model {
 
   template <class Event>
   [[nodiscard]] state_type evolve(state_type s, const stored_event<Event>& e, matched_items matched = 0) const {
-    const auto& items = planner_.items();
+    const auto& items = this->items();
     item_hits hits;
     if (items.size() <= 64) {
       hits.bits = matched;
@@ -122,7 +127,9 @@ class boundary_model {
   typename node::cache_type* cache_;
   boundary_planner planner_;
   typename node::plan plan_;
+  std::size_t slots_ = 0;
   query query_;
+  std::vector<query_item> every_item_;                                     // the items, when query_ matches every event
   std::unordered_map<std::string_view, std::vector<std::size_t>> by_tag_;  // many items: by each item's first tag
   std::vector<std::size_t> untagged_;
   mutable std::vector<std::size_t> hit_list_;

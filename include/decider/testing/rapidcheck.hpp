@@ -13,9 +13,12 @@
 #include <rapidcheck.h>
 
 #include <cstddef>
+#include <iostream>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "decider/concepts.hpp"
@@ -119,6 +122,30 @@ rc::Gen<std::vector<C>> histories(rc::Gen<C> commands, history_length length = {
 
 }  // namespace gen
 
+namespace detail {
+// Counts the generated histories in which no command was accepted; a check over mostly such histories passes
+// without having tested much, so it says so.
+class vacuity {
+ public:
+  void note(bool accepted_nothing) const {
+    ++counts_->first;
+    counts_->second += accepted_nothing ? 1 : 0;
+  }
+  void report(const std::string& name) const {
+    const auto [cases, empty] = *counts_;
+    if (cases > 0 && empty * 2 > cases) {
+      std::cout << "warning: " << name << ": in " << empty << " of " << cases
+                << " generated histories no command was accepted, so the check tested little; generate commands "
+                   "that are accepted more often (valid ids, what a command needs done first)\n";
+    }
+  }
+
+ private:
+  std::shared_ptr<std::pair<std::size_t, std::size_t>> counts_ =
+      std::make_shared<std::pair<std::size_t, std::size_t>>();
+};
+}  // namespace detail
+
 // The invariant holds in the initial state and after every command of every generated sequence.
 template <class D, class G, class Invariant>
 bool check_invariant(const std::string& name, const D& d, rc::Gen<G> commands, Invariant invariant,
@@ -127,8 +154,10 @@ bool check_invariant(const std::string& name, const D& d, rc::Gen<G> commands, I
     return false;
   } else {
     const auto sequences = gen::histories(rc::gen::cast<command_of<D>>(std::move(commands)), length);
-    return rc::check(name, [=] {
+    const detail::vacuity vacuous;
+    const bool ok = rc::check(name, [=] {
       const auto t = run_commands(d, *sequences);
+      vacuous.note(t.events.empty());
       std::vector<event_of<D>> so_far;
       for (std::size_t i = 0; i < t.states.size(); ++i) {
         if (i > 0 && t.decisions[i - 1].has_value()) {
@@ -137,6 +166,8 @@ bool check_invariant(const std::string& name, const D& d, rc::Gen<G> commands, I
         detail::require(detail::invariant_holds<D>(t.states[i], so_far, i, invariant));
       }
     });
+    vacuous.report(name);
+    return ok;
   }
 }
 
@@ -145,16 +176,19 @@ template <class D>
 bool check_decider_laws(const std::string& name, const D& d, rc::Gen<command_of<D>> commands) {
   const auto histories = rc::gen::container<std::vector<command_of<D>>>(commands);
   bool ok = true;
+  const vacuity vacuous;
   ok = rc::check(
            name + ": fold(a ++ b) == fold(fold(a), b)",
            [=] {
              const auto t = run_commands(d, *histories);
+             vacuous.note(t.events.empty());
              const auto split = *rc::gen::inRange<std::size_t>(0, t.events.size() + 1);
              const std::vector<event_of<D>> a(t.events.begin(), t.events.begin() + static_cast<std::ptrdiff_t>(split));
              const std::vector<event_of<D>> b(t.events.begin() + static_cast<std::ptrdiff_t>(split), t.events.end());
              detail::require(laws::fold_concatenation(d, a, b));
            }) &&
        ok;
+  vacuous.report(name + ": fold(a ++ b) == fold(fold(a), b)");
   ok = rc::check(name + ": decide and evolve are deterministic",
                  [=] {
                    const auto sequence = *histories;
