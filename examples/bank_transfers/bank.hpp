@@ -38,7 +38,7 @@ using account_cache = decider::state_cache_of<bank>;
 // One command of the bank decider on the store: the decider's own rules, its own boundary.
 template <class Store>
 auto decide(Store& s, account_cache& cache, const command& c, const decider::execute_options& options = {}) {
-  return decider::handle_with_cache(s, bank{}, c, options, &cache);
+  return decider::handle_with_cache(s, bank{}, c, options, cache);
 }
 
 enum class result { done, refused, failed, deadlocked };

@@ -13,11 +13,14 @@
 #include <cstddef>
 #include <initializer_list>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -51,43 +54,68 @@ concept declares_boundary = requires(const D& d, const command_of<D>& c) {
 
 namespace detail {
 
-// The union query a decision reads, built item by item; each part remembers the indexes of its items.
+// The union query a decision reads, built item by item; each part remembers the indexes of its items. A planner
+// may be reset and used again: its items keep their buffers, so a decision like the last allocates nothing here.
 class boundary_planner {
  public:
-  // `item` must be normalized (its types and tags sorted, without duplicates).
-  std::size_t add(query_item item) {
-    if (items_.size() < 16 && index_.empty()) {
-      const auto at = std::find(items_.begin(), items_.end(), item);
-      if (at != items_.end()) {
-        return static_cast<std::size_t>(at - items_.begin());
+  void reset() {
+    for (auto& item : query_.items) {
+      spare_.push_back(std::move(item));
+    }
+    query_.items.clear();
+    index_.clear();
+    slots_ = 0;
+    all_ = false;
+  }
+
+  // The item of `types` and `tags` (each sorted, without duplicates): its index in the union.
+  std::size_t add(const std::vector<std::string>& types, const std::vector<tag>& tags) {
+    auto& items = query_.items;
+    const auto same = [&](const query_item& i) { return i.types == types && i.tags == tags; };
+    if (items.size() < 16 && index_.empty()) {
+      const auto at = std::find_if(items.begin(), items.end(), same);
+      if (at != items.end()) {
+        return static_cast<std::size_t>(at - items.begin());
       }
     } else {
       if (index_.empty()) {
-        for (std::size_t i = 0; i < items_.size(); ++i) {
-          index_.emplace(items_[i], i);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          index_.emplace(items[i], i);
         }
       }
-      if (const auto at = index_.find(item); at != index_.end()) {
+      if (const auto at = index_.find(query_item{types, tags}); at != index_.end()) {
         return at->second;
       }
-      index_.emplace(item, items_.size());
+      index_.emplace(query_item{types, tags}, items.size());
     }
-    items_.push_back(std::move(item));
-    return items_.size() - 1;
+    if (spare_.empty()) {
+      items.push_back(query_item{types, tags});
+    } else {
+      items.push_back(std::move(spare_.back()));
+      spare_.pop_back();
+      items.back().types.assign(types.begin(), types.end());
+      items.back().tags.assign(tags.begin(), tags.end());
+    }
+    return items.size() - 1;
   }
+  std::size_t add(const query_item& item) { return add(item.types, item.tags); }
   void select_all() { all_ = true; }
   std::size_t new_slot() { return slots_++; }
 
   [[nodiscard]] std::size_t slots() const noexcept { return slots_; }
   [[nodiscard]] bool all() const noexcept { return all_; }
-  [[nodiscard]] const std::vector<query_item>& items() const noexcept { return items_; }
-  [[nodiscard]] query union_query() const { return all_ ? query::all() : query{items_}; }
-  // The items, moved out: the planner is done.
-  [[nodiscard]] std::vector<query_item> take_items() { return std::move(items_); }
+  [[nodiscard]] const std::vector<query_item>& items() const noexcept { return query_.items; }
+  // The union of the items; `every` when a part reads every event (then it matches all, and items() tells the parts).
+  [[nodiscard]] const query& union_query() const noexcept { return all_ ? every_ : query_; }
+  // A buffer for an instance's tags, to be filled and passed to add().
+  [[nodiscard]] std::vector<tag>& tag_buffer() noexcept { return tags_; }
 
  private:
-  std::vector<query_item> items_;
+  query query_;
+  query every_;
+  std::vector<query_item> spare_;
   std::map<query_item, std::size_t> index_;  // once there are many items
+  std::vector<tag> tags_;
   std::size_t slots_ = 0;
   bool all_ = false;
 };
@@ -148,18 +176,21 @@ const std::vector<std::string>& type_names() {
   return names;
 }
 
+// Appends what an instance's tags_of gave (one tag, or several) to `out`.
 template <class T>
-std::vector<tag> as_tags(T&& tags) {
+void append_tags(std::vector<tag>& out, T&& tags) {
   if constexpr (std::is_convertible_v<T, std::string_view>) {
-    return {tag(std::forward<T>(tags))};
+    out.emplace_back(std::forward<T>(tags));
   } else {
-    return std::vector<tag>(std::forward<T>(tags));
+    for (auto&& t : tags) {
+      out.emplace_back(std::forward<decltype(t)>(t));
+    }
   }
 }
 
 // The parts of a decider, one node type each. A node knows its part's selection (what a command reads), its plan
 // (the selection's items in the union and its slots), how to start a partial state from the cache, fold an event
-// into it, and remember it.
+// into it, and keep it in the cache again.
 struct empty_part {
   empty_part() = default;
   explicit empty_part(const cache_options&) {}
@@ -188,16 +219,14 @@ struct no_boundary_node {
     return {};
   }
   template <class Base>
-  static plan make_plan(const Base&, const selection&, boundary_planner&) {
-    return {};
-  }
+  static void make_plan(const Base&, const selection&, boundary_planner&, plan&) {}
   template <class Base, class S>
-  static void start(const Base&, const plan&, S&, std::vector<position>&, const cache_type*) {}
+  static void start(const Base&, plan&, S&, std::vector<position>&, cache_type*) {}
   template <class Base, class S, class Event>
   static void evolve(const Base&, const plan&, S&, const std::vector<position>&, const stored_event<Event>&,
                      const item_hits&) {}
   template <class Base, class S>
-  static void remember(const Base&, const plan&, const S&, position, cache_type*) {}
+  static void keep(const Base&, const plan&, S&, position, cache_type*) {}
 };
 
 template <class D>
@@ -243,10 +272,12 @@ struct own_boundary_node {
   static constexpr bool supported = true;
 
   static selection select(const D& d, const command_of<D>& c) { return query(d.boundary(c)); }
-  static plan make_plan(const D&, const selection& s, boundary_planner& planner) {
-    plan p;
+  static void make_plan(const D&, const selection& s, boundary_planner& planner, plan& p) {
+    p.items.clear();
+    p.selected = false;
+    p.all = false;
     if (!s) {
-      return p;
+      return;
     }
     p.selected = true;
     p.slot = planner.new_slot();
@@ -257,9 +288,8 @@ struct own_boundary_node {
     for (const auto& item : s->items) {
       p.items.push_back(planner.add(item.normalized()));
     }
-    return p;
   }
-  static void start(const D&, const plan&, state_of<D>&, std::vector<position>&, const cache_type*) {}
+  static void start(const D&, plan&, state_of<D>&, std::vector<position>&, cache_type*) {}
   template <class Event>
   static void evolve(const D& d, const plan& p, state_of<D>& state, const std::vector<position>&,
                      const stored_event<Event>& e, const item_hits& hits) {
@@ -269,7 +299,7 @@ struct own_boundary_node {
     }
     with_narrowed<event_of<D>>(e.event, [&](const event_of<D>& mine) { state = d.evolve(std::move(state), mine); });
   }
-  static void remember(const D&, const plan&, const state_of<D>&, position, cache_type*) {}
+  static void keep(const D&, const plan&, state_of<D>&, position, cache_type*) {}
 };
 
 // many<Key>(d, key_of, tags_of): each selected instance is one item (d's event types, the instance's tags).
@@ -281,6 +311,7 @@ struct many_node {
     Key key;
     std::size_t item = 0;
     std::size_t index = 0;
+    std::size_t cached = instance_cache<Key, state_of<D>>::no_slot;  // where the cache kept the instance
   };
   using plan = std::vector<slot>;  // sorted by item
   using cache_type = instance_cache<Key, state_of<D>>;
@@ -292,28 +323,36 @@ struct many_node {
                   "tagged: many<Key>(d, key_of, decider::tag_as(\"kind\")), or a function from the key to its tags.");
     return {d.key_of(c)};
   }
-  static plan make_plan(const base& d, selection s, boundary_planner& planner) {
-    std::sort(s.keys.begin(), s.keys.end());
-    s.keys.erase(std::unique(s.keys.begin(), s.keys.end()), s.keys.end());
-    plan p;
+  static void make_plan(const base& d, selection s, boundary_planner& planner, plan& p) {
+    p.clear();
+    if (s.keys.size() > 1) {
+      std::sort(s.keys.begin(), s.keys.end());
+      s.keys.erase(std::unique(s.keys.begin(), s.keys.end()), s.keys.end());
+    }
     if constexpr (by_function<KeyOf, TagsOf>::has_tags) {
-      p.reserve(s.keys.size());
       for (auto& key : s.keys) {
-        const std::size_t item =
-            planner.add(query_item{type_names<event_of<D>>(), normalize(as_tags(d.instance_tags(key)))});
+        auto& tags = planner.tag_buffer();
+        tags.clear();
+        append_tags(tags, d.instance_tags(key));
+        if (tags.size() > 1) {
+          std::sort(tags.begin(), tags.end());
+          tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+        }
+        const std::size_t item = planner.add(type_names<event_of<D>>(), tags);
         p.push_back(slot{std::move(key), item, planner.new_slot()});
       }
     }
-    std::stable_sort(p.begin(), p.end(), [](const slot& a, const slot& b) { return a.item < b.item; });
-    return p;
+    if (!std::is_sorted(p.begin(), p.end(), [](const slot& a, const slot& b) { return a.item < b.item; })) {
+      std::stable_sort(p.begin(), p.end(), [](const slot& a, const slot& b) { return a.item < b.item; });
+    }
   }
-  static void start(const base&, const plan& p, state_of<base>& state, std::vector<position>& from,
-                    const cache_type* cache) {
+  static void start(const base&, plan& p, state_of<base>& state, std::vector<position>& from, cache_type* cache) {
     if (cache == nullptr) {
       return;
     }
-    for (const auto& s : p) {
-      if (auto kept = cache->get(s.key)) {
+    for (auto& s : p) {
+      if (auto kept = cache->take(s.key)) {
+        s.cached = kept->slot;
         from[s.index] = kept->through;
         if (kept->state) {
           state.insert_or_assign(s.key, std::move(*kept->state));
@@ -351,13 +390,14 @@ struct many_node {
       }
     });
   }
-  static void remember(const base&, const plan& p, const state_of<base>& state, position through, cache_type* cache) {
+  // Moves each selected instance's state into the cache (the partial state is done with).
+  static void keep(const base&, const plan& p, state_of<base>& state, position through, cache_type* cache) {
     if (cache == nullptr) {
       return;
     }
     for (const auto& s : p) {
       const auto at = state.find(s.key);
-      cache->put(s.key, {at == state.end() ? std::nullopt : std::optional(at->second), through});
+      cache->put(s.key, {at == state.end() ? std::nullopt : std::optional(std::move(at->second)), through, s.cached});
     }
   }
 };
@@ -397,14 +437,13 @@ struct combined_node {
         c);
     return s;
   }
-  static plan make_plan(const base& d, selection s, boundary_planner& planner) {
-    return [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      return plan{node_t<Ds>::make_plan(part<Is>(d), std::move(std::get<Is>(s)), planner)...};
+  static void make_plan(const base& d, selection s, boundary_planner& planner, plan& p) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      (node_t<Ds>::make_plan(part<Is>(d), std::move(std::get<Is>(s)), planner, std::get<Is>(p)), ...);
     }
     (indexes);
   }
-  static void start(const base& d, const plan& p, state_of<base>& state, std::vector<position>& from,
-                    const cache_type* cache) {
+  static void start(const base& d, plan& p, state_of<base>& state, std::vector<position>& from, cache_type* cache) {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       (node_t<Ds>::start(part<Is>(d), std::get<Is>(p), std::get<Is>(state), from,
                          cache == nullptr ? nullptr : &std::get<Is>(cache->parts)),
@@ -420,10 +459,10 @@ struct combined_node {
     }
     (indexes);
   }
-  static void remember(const base& d, const plan& p, const state_of<base>& state, position through, cache_type* cache) {
+  static void keep(const base& d, const plan& p, state_of<base>& state, position through, cache_type* cache) {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      (node_t<Ds>::remember(part<Is>(d), std::get<Is>(p), std::get<Is>(state), through,
-                            cache == nullptr ? nullptr : &std::get<Is>(cache->parts)),
+      (node_t<Ds>::keep(part<Is>(d), std::get<Is>(p), std::get<Is>(state), through,
+                        cache == nullptr ? nullptr : &std::get<Is>(cache->parts)),
        ...);
     }
     (indexes);
@@ -461,11 +500,10 @@ struct extended_node {
         },
         c);
   }
-  static plan make_plan(const base& d, selection s, boundary_planner& planner) {
-    return inner::make_plan(d.inner(), std::move(s), planner);
+  static void make_plan(const base& d, selection s, boundary_planner& planner, plan& p) {
+    inner::make_plan(d.inner(), std::move(s), planner, p);
   }
-  static void start(const base& d, const plan& p, state_of<base>& state, std::vector<position>& from,
-                    const cache_type* cache) {
+  static void start(const base& d, plan& p, state_of<base>& state, std::vector<position>& from, cache_type* cache) {
     inner::start(d.inner(), p, state, from, cache);
   }
   template <class Event>
@@ -473,9 +511,46 @@ struct extended_node {
                      const stored_event<Event>& e, const item_hits& hits) {
     inner::evolve(d.inner(), p, state, from, e, hits);
   }
-  static void remember(const base& d, const plan& p, const state_of<base>& state, position through, cache_type* cache) {
-    inner::remember(d.inner(), p, state, through, cache);
+  static void keep(const base& d, const plan& p, state_of<base>& state, position through, cache_type* cache) {
+    inner::keep(d.inner(), p, state, through, cache);
   }
+};
+
+// What a decision's boundary is built in: the planner's items, the parts' plans, an index of the items by tag.
+// Kept between decisions (see boundary_buffer_pool), so that a decision like the last allocates nothing here.
+template <class D>
+struct boundary_buffers {
+  boundary_planner planner;
+  typename node_t<D>::plan plan{};
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_tag;  // many items: by each item's first tag
+  std::vector<std::size_t> untagged;
+  std::vector<std::size_t> hit_list;
+  std::vector<position> from;  // per slot: the position its starting state covers
+};
+
+// Buffers lent to decisions and given back; shared by threads (it locks).
+template <class D>
+class boundary_buffer_pool {
+ public:
+  std::unique_ptr<boundary_buffers<D>> lend() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) {
+      return std::make_unique<boundary_buffers<D>>();
+    }
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+  void give_back(std::unique_ptr<boundary_buffers<D>> b) {
+    std::lock_guard lock(mutex_);
+    if (free_.size() < 64) {
+      free_.push_back(std::move(b));
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<boundary_buffers<D>>> free_;
 };
 
 }  // namespace detail
@@ -485,9 +560,16 @@ struct extended_node {
 template <class D>
 using selection_of = typename detail::node_t<D>::selection;
 
-// The states a decider keeps across commands on a store, instance by instance (see instance_cache.hpp).
+// What a decider keeps across commands on a store: its instances' states, kind by kind (see instance_cache.hpp),
+// each bounded by `options`, and the buffers its decisions' boundaries are built in. Shared by threads.
 template <class D>
-using state_cache_of = typename detail::node_t<D>::cache_type;
+struct state_cache {
+  explicit state_cache(const cache_options& options = {}) : states(options) {}
+  typename detail::node_t<D>::cache_type states;
+  detail::boundary_buffer_pool<D> buffers;
+};
+template <class D>
+using state_cache_of = state_cache<D>;
 
 // True when D can say, for each of its commands, which stored events the decision depends on.
 template <class D>
@@ -502,7 +584,8 @@ struct boundary_of_fn {
                   "combine and extend, or give it a member `decider::query boundary(const command_type&) const`.");
     using node = detail::node_t<D>;
     detail::boundary_planner planner;
-    static_cast<void>(node::make_plan(d, node::select(d, command), planner));
+    typename node::plan plan{};
+    node::make_plan(d, node::select(d, command), planner, plan);
     return planner.union_query();
   }
 };

@@ -351,6 +351,27 @@ void remember(const Model& model, const typename Model::state_type& state, std::
   }
 }
 
+// A model that keeps the states it reaches (moved into it, not copied): execute hands it the state wherever an
+// attempt ends (a refusal, a conflict, an append) and returns a default state in its place.
+template <class Model>
+concept keeping_model = requires(const Model& m, typename Model::state_type s, std::optional<position> p) {
+  m.keep(std::move(s), p);
+};
+
+// Where an attempt is done with its state: a keeping model takes it (the caller gets a default state), another
+// remembers it (when it can) and the caller gets it back.
+template <class Model>
+typename Model::state_type done_with(const Model& model, typename Model::state_type& state,
+                                     std::optional<position> through) {
+  if constexpr (keeping_model<Model>) {
+    model.keep(std::move(state), through);
+    return typename Model::state_type{};
+  } else {
+    remember(model, state, through);
+    return std::move(state);
+  }
+}
+
 template <class Event>
 std::vector<event_to_append<Event>> to_append(const std::vector<Event>& events, const execute_options& options) {
   std::vector<event_to_append<Event>> batch;
@@ -395,15 +416,17 @@ struct execute_fn {
         // Fold the decided events as the store now holds them, so the caller need not read again.
         // (A retried batch the store recognized is already in what was read: nothing to fold again.)
         position p = *appended - events.size();
-        for (const auto& e : events) {
+        for (auto& e : events) {
           if (p + 1 <= through) {
             break;
           }
-          state =
-              model.evolve(std::move(state), stored_event<Event>{++p, std::string(type_name_of(e)), tags_of(e), e, {}});
+          // The event is lent to the fold and taken back (not copied).
+          stored_event<Event> stored{++p, std::string(type_name_of(e)), tags_of(e), std::move(e), {}};
+          state = model.evolve(std::move(state), stored);
+          e = std::move(stored.event);
         }
-        detail::remember(model, state, *appended);
-        return result(execution<Event, state_type>{*appended, std::move(events), attempt, std::move(state)});
+        return result(execution<Event, state_type>{*appended, std::move(events), attempt,
+                                                   detail::done_with(model, state, *appended)});
       }
       if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
         if (!options.retry_unavailable || options.idempotency_key.empty()) {
@@ -415,6 +438,9 @@ struct execute_fn {
       }
       if (auto failure = detail::unless_conflict<error>(appended.error())) {
         return result(unexpected<error>(std::move(*failure)));
+      }
+      if constexpr (detail::keeping_model<Model>) {
+        model.keep(std::move(state), last);  // what was read is still true: the next attempt reads only what is new
       }
       return std::nullopt;  // a concurrent append to the boundary: read and decide again
     };
@@ -445,14 +471,12 @@ struct execute_fn {
           }
           const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
           auto decision = decide(static_cast<const typename Model::state_type&>(state));
-          if (!decision.has_value() || decision->empty()) {
-            detail::remember(model, state, last);  // what was read (an append remembers what it stored)
-          }
           if (!decision.has_value()) {
+            static_cast<void>(detail::done_with(model, state, last));  // what was read
             return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
           }
           if (decision->empty()) {
-            return result(execution<Event, state_type>{through, {}, attempt, std::move(state)});
+            return result(execution<Event, state_type>{through, {}, attempt, detail::done_with(model, state, last)});
           }
           std::vector<Event> events;
           for (auto& e : *decision) {

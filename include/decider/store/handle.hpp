@@ -2,8 +2,8 @@
 //   handle(store, d, command)                 read the command's boundary once, fold only the instances it selects,
 //                                             decide with d's own decide, append under {boundary, last position
 //                                             read}; retry on conflict; the refusal is the one step() returns
-//   command_handler handler(store, d);        the same, with instance states cached across commands
-//   handler.handle(command)
+//   command_handler handler(store, d);        the same, with instance states cached across commands; returns the
+//   handler.handle(command)                   events stored (handled<Event>), the states staying in the cache
 // The boundary comes from the decider (decider/store/boundary.hpp); check_boundary in the test kit proves it
 // sufficient for a domain's rules.
 #pragma once
@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -30,55 +31,58 @@ namespace decider {
 namespace detail {
 
 // A decision's model for execute(): the union of the command's boundary, a partial state of D holding only the
-// instances it selects, and, per instance, the position its cached state covers.
-template <class D>
+// instances it selects, and, per instance, the position its cached state covers. With a cache, the instances'
+// states are taken from it when a decision starts and moved back into it when an attempt ends (never copied).
+template <class D, bool Caching>
 class boundary_model {
   using node = node_t<D>;
 
  public:
   struct state_type {
     state_of<D> partial;
-    std::vector<position> from;  // per slot: the position its starting state covers
   };
 
-  boundary_model(const D& d, const command_of<D>& command, typename node::cache_type* cache = nullptr)
-      : d_(d), cache_(cache), plan_(node::make_plan(d, node::select(d, command), planner_)), slots_(planner_.slots()) {
-    // The union query owns the items (moved, not copied); a part that reads every event makes the query match all,
-    // and the items are kept beside it, to tell which parts an event concerns.
-    if (planner_.all()) {
-      every_item_ = planner_.take_items();
-    } else {
-      query_.items = planner_.take_items();
-    }
+  boundary_model(const D& d, const command_of<D>& command, typename node::cache_type* cache,
+                 boundary_buffers<D>& buffers)
+      : d_(d), cache_(cache), b_(buffers) {
+    b_.planner.reset();
+    node::make_plan(d, node::select(d, command), b_.planner, b_.plan);
+    slots_ = b_.planner.slots();
+    b_.by_tag.clear();
+    b_.untagged.clear();
     const auto& all_items = items();
     if (all_items.size() > 64) {
       for (std::size_t i = 0; i < all_items.size(); ++i) {
         const auto& item = all_items[i];
         if (item.tags.empty()) {
-          untagged_.push_back(i);
+          b_.untagged.push_back(i);
         } else {
-          by_tag_[item.tags.front()].push_back(i);
+          b_.by_tag[item.tags.front()].push_back(i);
         }
       }
     }
   }
 
-  boundary_model(const boundary_model&) = delete;  // by_tag_ points into the items
+  boundary_model(const boundary_model&) = delete;
   boundary_model& operator=(const boundary_model&) = delete;
 
-  [[nodiscard]] const query& selects() const noexcept { return query_; }
-  [[nodiscard]] const std::vector<query_item>& items() const noexcept {
-    return query_.matches_all() ? every_item_ : query_.items;
-  }
+  // The union query; when a part reads every event it matches all, and items() still tells the parts apart.
+  [[nodiscard]] const query& selects() const noexcept { return b_.planner.union_query(); }
+  [[nodiscard]] const std::vector<query_item>& items() const noexcept { return b_.planner.items(); }
 
-  [[nodiscard]] state_type initial_state() const { return {d_.initial_state(), std::vector<position>(slots_, 0)}; }
+  // The initial state, every instance starting from nothing (one decision at a time uses the buffers' positions).
+  [[nodiscard]] state_type initial_state() const {
+    b_.from.assign(slots_, 0);
+    return {d_.initial_state()};
+  }
 
   // The starting state: instances from the cache; read after the oldest, guarded from the newest.
   [[nodiscard]] auto start() const {
     state_type s = initial_state();
-    node::start(d_, plan_, s.partial, s.from, cache_);
-    position lowest = s.from.empty() ? 0 : *std::min_element(s.from.begin(), s.from.end());
-    position highest = s.from.empty() ? 0 : *std::max_element(s.from.begin(), s.from.end());
+    node::start(d_, b_.plan, s.partial, b_.from, cache_);
+    const auto& from = b_.from;
+    position lowest = from.empty() ? 0 : *std::min_element(from.begin(), from.end());
+    position highest = from.empty() ? 0 : *std::max_element(from.begin(), from.end());
     return model_start<state_type>{std::move(s), lowest, highest};
   }
 
@@ -94,78 +98,104 @@ class boundary_model {
         }
       }
     } else {
-      hit_list_.clear();
+      auto& list = b_.hit_list;
+      list.clear();
       for (const auto& t : e.tags) {
-        if (const auto at = by_tag_.find(t); at != by_tag_.end()) {
+        if (const auto at = b_.by_tag.find(t); at != b_.by_tag.end()) {
           for (const std::size_t i : at->second) {
             if (items[i].matches(e.type, e.tags)) {
-              hit_list_.push_back(i);
+              list.push_back(i);
             }
           }
         }
       }
-      for (const std::size_t i : untagged_) {
+      for (const std::size_t i : b_.untagged) {
         if (items[i].matches(e.type, e.tags)) {
-          hit_list_.push_back(i);
+          list.push_back(i);
         }
       }
-      std::sort(hit_list_.begin(), hit_list_.end());
-      hits.list = &hit_list_;
+      std::sort(list.begin(), list.end());
+      hits.list = &list;
     }
-    node::evolve(d_, plan_, s.partial, s.from, e, hits);
+    node::evolve(d_, b_.plan, s.partial, b_.from, e, hits);
     return s;
   }
 
-  void remember(const state_type& s, std::optional<position> through) const {
-    if (cache_ != nullptr && through) {
-      node::remember(d_, plan_, s.partial, *through, cache_);
+  void keep(state_type&& s, std::optional<position> through) const requires Caching {
+    if (through) {
+      node::keep(d_, b_.plan, s.partial, *through, cache_);
     }
   }
 
  private:
   const D& d_;
   typename node::cache_type* cache_;
-  boundary_planner planner_;
-  typename node::plan plan_;
+  boundary_buffers<D>& b_;
   std::size_t slots_ = 0;
-  query query_;
-  std::vector<query_item> every_item_;                                     // the items, when query_ matches every event
-  std::unordered_map<std::string_view, std::vector<std::size_t>> by_tag_;  // many items: by each item's first tag
-  std::vector<std::size_t> untagged_;
-  mutable std::vector<std::size_t> hit_list_;
 };
 
 }  // namespace detail
 
-struct handle_with_cache_fn {
-  // handle(store, d, command, options, cache): as handle, starting from and keeping instance states in `cache`
-  // (nullptr: none).
-  template <class Store, class D>
-  [[nodiscard]] auto operator()(Store& store, const D& d, const command_of<D>& command, const execute_options& options,
-                                state_cache_of<D>* cache) const {
-    static_assert(event_store<Store>, "decider::handle: the first argument is not a decider::event_store.");
-    static_assert(detail::check_decider<D>());
-    static_assert(has_boundary<D>,
-                  "decider::handle: this decider has no boundary for a store: build it from many<Key>(d, key_of, "
-                  "tags_of), combine and extend<Command>(d, decide_fn, boundary_fn), or give it a member "
-                  "`decider::query boundary(const command_type&) const`.");
-    using error = execute_error<error_of<D>>;
-    using outcome = run_outcome<state_of<D>, event_of<D>>;
-    using result = expected<outcome, error>;
-    const detail::boundary_model<D> model(d, command, cache);
-    auto done = execute(
-        store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
-    if (!done.has_value()) {
-      return result(unexpected<error>(std::move(done).error()));
-    }
+// What a decision through a command_handler returns: the events it stored (nothing when the decision was to do
+// nothing), the attempts it took, and the position of its last event (of the last event read when it stored none).
+// The instances' states stay in the handler's cache.
+template <class Event>
+struct handled {
+  std::vector<Event> events;
+  std::size_t attempts = 0;
+  decider::position position = 0;
+};
+
+namespace detail {
+
+template <class Store, class D>
+void check_handle() {
+  static_assert(event_store<Store>, "decider::handle: the first argument is not a decider::event_store.");
+  static_assert(check_decider<D>());
+  static_assert(has_boundary<D>,
+                "decider::handle: this decider has no boundary for a store: build it from many<Key>(d, key_of, "
+                "tags_of), combine and extend<Command>(d, decide_fn, boundary_fn), or give it a member "
+                "`decider::query boundary(const command_type&) const`.");
+}
+
+// The decided events, as D's own events (moved when the store's event type is D's).
+template <class D, class Event>
+std::vector<event_of<D>> own_events(std::vector<Event>&& stored) {
+  if constexpr (std::is_same_v<Event, event_of<D>>) {
+    return std::move(stored);
+  } else {
     std::vector<event_of<D>> events;
-    events.reserve(done->events.size());
-    for (const auto& e : done->events) {
-      if (auto mine = detail::narrow<event_of<D>>(e)) {
+    events.reserve(stored.size());
+    for (const auto& e : stored) {
+      if (auto mine = narrow<event_of<D>>(e)) {
         events.push_back(std::move(*mine));
       }
     }
-    return result(outcome{std::move(done->state.partial), std::move(events), done->attempts, done->position});
+    return events;
+  }
+}
+
+}  // namespace detail
+
+struct handle_with_cache_fn {
+  // handle_with_cache(store, d, command, options, cache): as handle, starting from the instance states kept in
+  // `cache` and keeping them there after; the states are not returned (see command_handler).
+  template <class Store, class D>
+  [[nodiscard]] auto operator()(Store& store, const D& d, const command_of<D>& command, const execute_options& options,
+                                state_cache_of<D>& cache) const {
+    detail::check_handle<Store, D>();
+    using result = expected<handled<event_of<D>>, execute_error<error_of<D>>>;
+    auto buffers = cache.buffers.lend();  // allocated once, used again by the next decisions
+    auto done = [&] {
+      const detail::boundary_model<D, true> model(d, command, &cache.states, *buffers);
+      return execute(
+          store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
+    }();
+    cache.buffers.give_back(std::move(buffers));
+    if (!done.has_value()) {
+      return result(unexpected<execute_error<error_of<D>>>(std::move(done).error()));
+    }
+    return result(handled<event_of<D>>{detail::own_events<D>(std::move(done->events)), done->attempts, done->position});
   }
 };
 inline constexpr handle_with_cache_fn handle_with_cache{};
@@ -176,20 +206,33 @@ struct handle_fn {
   template <class Store, class D>
   [[nodiscard]] auto operator()(Store& store, const D& d, const command_of<D>& command,
                                 const execute_options& options = {}) const {
-    return handle_with_cache(store, d, command, options, static_cast<state_cache_of<D>*>(nullptr));
+    detail::check_handle<Store, D>();
+    using error = execute_error<error_of<D>>;
+    using outcome = run_outcome<state_of<D>, event_of<D>>;
+    using result = expected<outcome, error>;
+    detail::boundary_buffers<D> buffers;
+    const detail::boundary_model<D, false> model(d, command, nullptr, buffers);
+    auto done = execute(
+        store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
+    if (!done.has_value()) {
+      return result(unexpected<error>(std::move(done).error()));
+    }
+    return result(outcome{std::move(done->state.partial), detail::own_events<D>(std::move(done->events)),
+                          done->attempts, done->position});
   }
 };
 inline constexpr handle_fn handle{};
 
 // A decider bound to a store, with the states of the instances it touched cached across commands (bounded,
-// thread-safe): a decision reads only what was stored since. Share one across threads.
+// thread-safe): a decision reads only what was stored since. Share one across threads. handle(command, options)
+// returns handled<event> (the events stored, attempts, position) or the same errors as decider::handle.
 template <class Store, class D>
 class command_handler {
  public:
   command_handler(Store& store, D d, cache_options options = {}) : store_(store), d_(std::move(d)), cache_(options) {}
 
   [[nodiscard]] auto handle(const command_of<D>& command, const execute_options& options = {}) {
-    return handle_with_cache(store_, d_, command, options, &cache_);
+    return handle_with_cache(store_, d_, command, options, cache_);
   }
 
   [[nodiscard]] const D& decider() const noexcept { return d_; }

@@ -29,7 +29,8 @@ namespace detail {
 template <class D>
 auto decide_on_boundary(const D& d, const command_of<D>& command, const std::vector<stored_event<event_of<D>>>& history,
                         std::vector<std::size_t>& outside) {
-  const decider::detail::boundary_model<D> model(d, command);
+  decider::detail::boundary_buffers<D> buffers;
+  const decider::detail::boundary_model<D, false> model(d, command, nullptr, buffers);
   auto state = model.initial_state();
   for (std::size_t i = 0; i < history.size(); ++i) {
     const auto& e = history[i];
