@@ -256,7 +256,7 @@ outcome read_tag(const options& o) {
   });
 }
 
-// course: n subscription decisions (seed 002) from `concurrency` threads, over n / 20 courses of capacity 30 and
+// course: n subscription decisions (students and courses) from `concurrency` threads, over n / 20 courses of capacity 30 and
 // n / 4 students picked at random: contention on courses, most accepted, some refused for the 5-course limit.
 outcome course(const options& o) {
   using namespace course_workload;
@@ -354,7 +354,7 @@ outcome course_decider(const options& o) {
   });
 }
 
-// billing: seed 000, one batch over n completed activities of n / 2 users: the time to build and append it.
+// billing: billable user activities, one batch over n completed activities of n / 2 users: the time to build and append it.
 outcome billing(const options& o) {
   using namespace std::chrono_literals;
   return on_store<billing::event>(o, [&](auto& store) {
@@ -382,7 +382,7 @@ outcome billing(const options& o) {
   });
 }
 
-// membership: seed 003, n attempts from `concurrency` threads to add a membership for one of n / 8 members in 2026
+// membership: memberships, n attempts from `concurrency` threads to add a membership for one of n / 8 members in 2026
 // (about 8 attempts per member and year): exactly one may succeed for each; the replay counts any second one.
 outcome membership(const options& o) {
   using namespace memberships;
@@ -417,7 +417,7 @@ outcome membership(const options& o) {
   });
 }
 
-// transfer-dcb / transfer-reservation / transfer-two-locks: seed 004, n transfers between 2 accounts from
+// transfer-dcb / transfer-reservation / transfer-two-locks: bank transfers, n transfers between 2 accounts from
 // `concurrency` threads (examples/bank_transfers). failed: timed out or lost to the retry bound.
 template <class Design>
 outcome transfer(const options& o) {

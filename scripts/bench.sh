@@ -42,7 +42,7 @@ $quick || run --workload course --n 2000000
 run --workload course --n 200000 --concurrency 4
 for c in 1 4; do run --workload membership --n 100000 --concurrency "$c"; done
 for n in 20000 200000; do run --workload billing --n "$n"; done
-# Seed 004: the seed document's two loads for each design, then throughput against concurrency (the plot): the
+# Bank transfers: the scenario's two loads for each design, then throughput against concurrency (the plot): the
 # two-lock design times out under contention (20 ms per lock), so it runs a tenth of the transfers.
 for design in dcb reservation two-locks; do
   run --workload "transfer-$design" --n 50 --concurrency 4
@@ -59,7 +59,7 @@ fi
 
 # The durable stores: conditional appends (alone, and each after a read of the head) against raw insert
 # transactions (one event row and one tag row each) at the same concurrency, alternating, on a throwaway PostgreSQL 15 server (fsync on) and on an SQLite file in the
-# build tree (synchronous=FULL, then NORMAL). Then one seed workload on each, to show the same code running.
+# build tree (synchronous=FULL, then NORMAL). Then one scenario workload on each, to show the same code running.
 durable=20000
 $quick && durable=4000
 pg_dir=$(mktemp -d /tmp/decider-bench-pg.XXXXXX)

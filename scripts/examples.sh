@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the seed scenario examples and runs each one; every example prints its scenario and the
+# Builds the scenario examples and runs each one; every example prints its scenario and the
 # invariants it checked, and exits non-zero if one of them does not hold.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,7 +3,7 @@
 
 usage: plot-bench.py RESULTS.jsonl OUT_DIR
 A configuration (workload, store, n, concurrency) run several times counts as the run with the median ops_per_s.
-Writes OUT_DIR/transfers.svg (transfers completed per second against concurrency, one line per seed 004 design),
+Writes OUT_DIR/transfers.svg (transfers completed per second against concurrency, one line per bank transfer design),
 OUT_DIR/append.svg (conditional appends/s against the number of events appended, one line per concurrency), and
 tables.md beside RESULTS.jsonl (a table per workload, for docs/performance.md).
 """
@@ -139,7 +139,7 @@ def main():
     appends = {}
     durable = {}
     # Each design's curve is drawn from its runs at one size: the size it ran at most often (the matrix), so the
-    # seed document's loads (50 and 800 transfers) stay out of it.
+    # scenario's loads (50 and 800 transfers) stay out of it.
     sizes = {}
     for r in rows:
         if r["workload"].startswith("transfer-"):
@@ -156,7 +156,7 @@ def main():
         elif r["workload"] == "append":
             appends.setdefault(f'concurrency {r["concurrency"]}', []).append((r["n"], r["ops_per_s"]))
     made = []
-    if chart("Seed 004: transfers completed/s against concurrency (2 accounts)", "concurrency", "transfers completed/s",
+    if chart("Bank transfers: transfers completed/s against concurrency (2 accounts)", "concurrency", "transfers completed/s",
              transfers,
              out_dir / "transfers.svg"):
         made.append("transfers.svg")

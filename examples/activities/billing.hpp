@@ -1,4 +1,4 @@
-// Seed 000 on an event store. Activities are sequenced by the store's positions; a billing batch takes every
+// Billable user activities on an event store. Activities are sequenced by the store's positions; a billing batch takes every
 // completed activity since a position (or completed within a date range) across all users and marks them in one
 // atomic append, under a condition that any concurrent edit of those activities breaks. No User aggregate is
 // loaded and no lock is held: each rule reads only the events it needs (dynamic consistency boundaries).

@@ -1,4 +1,4 @@
-// Seed 000, billable activities: users start, edit and complete activities; a billing run marks completed
+// Billable user activities: users start, edit and complete activities; a billing run marks completed
 // activities as batched at the version it saw. The program tells the story, then checks the invariants with
 // rapidcheck, runs billing on the event store (by sequence and by date range, across users, timed at 10k users and
 // 20k activities), and exits non-zero if an invariant does not hold.
@@ -177,7 +177,7 @@ bool billing_at_scale() {
 }  // namespace
 
 int main() {
-  std::cout << "Seed 000: users own their activities; billing batches record the version they saw.\n\n";
+  std::cout << "Billable user activities: users own their activities; billing batches record the version they saw.\n\n";
   office o;
   o.send("u1", start_activity{"a1", "call with client"});
   o.send("u1", start_activity{"a2", "review contract"});

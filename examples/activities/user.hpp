@@ -1,4 +1,4 @@
-// Seed 000, billable activities: a User owns its activities and enforces the rules that need all of them
+// Billable user activities: a User owns its activities and enforces the rules that need all of them
 // (at most one open activity). Billing runs outside the user and records what it saw as a value:
 // "batched activity a1 when it was at version 4". A batch that saw an older version is refused, so an edit
 // that races with a billing run is never lost silently.

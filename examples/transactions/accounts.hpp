@@ -1,4 +1,4 @@
-// Seed 001: accounts exist only on the read side. Two screens, two views over the ledger's events:
+// Transactions and accounts: accounts exist only on the read side. Two screens, two views over the ledger's events:
 // the balance of every account, and the history of every account with a running balance.
 // Combined, they are one view that a read model folds (or a subscription keeps current).
 #pragma once

@@ -1,5 +1,5 @@
-// Seed 001, "Modelling accounts, event driven": a Transaction posts a debit and a credit in one decision;
-// accounts exist only as views over the postings. The program tells the story, then checks the invariants
+// Transactions and accounts ("modelling accounts, event driven"): a Transaction posts a debit and a credit in one
+// decision; accounts exist only as views over the postings. The program tells the story, then checks the invariants
 // with rapidcheck and exits non-zero if one does not hold.
 #include <rapidcheck.h>
 
@@ -129,7 +129,8 @@ bool screens_match_postings(const ledger_state&, const std::vector<ledger_event>
 }  // namespace
 
 int main() {
-  std::cout << "Seed 001: a Transaction posts both legs at once; accounts are views (amounts in cents).\n\n";
+  std::cout
+      << "Transactions and accounts: a Transaction posts both legs at once; accounts are views (amounts in cents).\n\n";
   books b;
   b.post({"t1", post{250'000, "alice", "bob"}});
   b.post({"t2", post{0, "bob", "shop"}});
@@ -170,15 +171,17 @@ int main() {
     std::cout << "invariant: with the fee process, every orchestrated run still sums to zero: holds\n";
   }
 
-  std::cout << "\nOn the event store, a subscription keeps the Accounts read model current while 4 writers post:\n";
+  std::cout << "\nOn the event store, the ledger posts from 4 writers, each transaction sent by two of them, while a\n"
+               "subscription keeps the accounts read model current:\n";
   transactions_on_store::subscription_run unopened;
   unopened.writers_failed = true;
-  const auto run = examples::on_chosen_store<transactions::event>("transactions", unopened, [](auto& store) {
+  const auto run = examples::on_chosen_store<transactions::ledger_event>("transactions", unopened, [](auto& store) {
     return transactions_on_store::post_while_subscribed(store, 4, 250, 7, 30);
   });
-  std::cout << "  " << run.head << " postings; " << run.checkpoints << " checkpoints checked ("
-            << run.checked_while_writing << " while the writers were posting), the last at position "
-            << run.read_model.checkpoint << '\n';
+  std::cout << "  " << run.posted << " transactions posted, " << run.already_posted
+            << " sent again refused as already posted; " << run.head << " postings; " << run.checkpoints
+            << " checkpoints checked (" << run.checked_while_writing
+            << " while the writers were posting), the last at position " << run.read_model.checkpoint << '\n';
   for (const auto& [account, balance] : run.read_model.state) {
     std::cout << "  " << account << ": " << balance << '\n';
   }
@@ -187,5 +190,9 @@ int main() {
             << (current ? "holds" : "BROKEN") << '\n';
   std::cout << "invariant: at every checkpoint the balances sum to zero (no transaction half in): "
             << (run.every_checkpoint_sums_to_zero ? "holds" : "BROKEN") << '\n';
-  return balanced && views && fees && current && run.every_checkpoint_sums_to_zero ? EXIT_SUCCESS : EXIT_FAILURE;
+  std::cout << "invariant: each transaction is posted once, however many times it is sent: "
+            << (run.every_transaction_once ? "holds" : "BROKEN") << '\n';
+  return balanced && views && fees && current && run.every_checkpoint_sums_to_zero && run.every_transaction_once
+             ? EXIT_SUCCESS
+             : EXIT_FAILURE;
 }

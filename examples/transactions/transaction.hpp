@@ -1,5 +1,5 @@
-// Seed 001, "Modelling accounts, event driven": the consistency boundary is the Transaction, not the Account.
-// One decision posts both legs (a debit and a credit of the same amount), so the books balance after every
+// Transactions and accounts ("modelling accounts, event driven"): the consistency boundary is the Transaction, not the
+// Account. One decision posts both legs (a debit and a credit of the same amount), so the books balance after every
 // append; accounts are read models over these events (accounts.hpp).
 #pragma once
 

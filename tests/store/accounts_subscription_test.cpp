@@ -1,15 +1,16 @@
-// Seed 001 on the store: Transaction decisions appended by concurrent writers, and a durable subscription that keeps
-// the Accounts read model current (examples/transactions/on_store.hpp). At every checkpoint the balances equal the
-// fold of every posting up to it, checked again and again while the writers post.
+// Transactions and accounts on the store: the ledger decider posts from concurrent writers, each transaction sent
+// by two of them, and a durable subscription keeps the accounts read model current
+// (examples/transactions/on_store.hpp). At every checkpoint the balances equal the fold of every posting up to it,
+// checked again and again while the writers post; each transaction is posted once.
 #include <catch2/catch.hpp>
 
 #include "decider/store/memory.hpp"
 #include "transactions/on_store.hpp"
 
-TEST_CASE("seed 001 on the store: the accounts read model equals the fold of the postings at every checkpoint",
-          "[store][seed001][subscription][concurrency]") {
-  STATIC_REQUIRE(decider::storable_event<transactions::event>);
-  decider::memory_store<transactions::event> store;
+TEST_CASE("transactions on the store: the accounts read model equals the fold of the postings at every checkpoint",
+          "[store][transactions][subscription][concurrency]") {
+  STATIC_REQUIRE(decider::storable_event<transactions::ledger_event>);
+  decider::memory_store<transactions::ledger_event> store;
   const auto run = transactions_on_store::post_while_subscribed(store, 4, 500, 7, 50);
   CHECK_FALSE(run.writers_failed);
   CHECK(run.every_checkpoint_agrees);
@@ -18,6 +19,9 @@ TEST_CASE("seed 001 on the store: the accounts read model equals the fold of the
   CHECK(run.checked_while_writing >= 1);     // guaranteed: the writers wait half-way for a check
   CHECK(run.read_model.checkpoint == run.head);
   CHECK(run.head == 4 * 500 * 2);
+  CHECK(run.posted == 4 * 500);          // each transaction once,
+  CHECK(run.already_posted == 4 * 500);  // and refused when sent again
+  CHECK(run.every_transaction_once);
   transactions::cents sum = 0;
   for (const auto& [account, balance] : run.read_model.state) {
     sum += balance;

@@ -14,6 +14,7 @@
 #include "student_course/course.hpp"
 #include "student_course/on_store.hpp"
 #include "support/bank.hpp"
+#include "transactions/on_store.hpp"
 
 using namespace learning;
 
@@ -171,4 +172,26 @@ TEST_CASE("the log replay counts each broken rule of the registration", "[store]
   CHECK(violations(log) == 2);
   add(student_subscribed{"s9", "c1"});  // a student never registered
   CHECK(violations(log) == 3);
+}
+
+TEST_CASE("many<Key>(d) with keyed messages runs on a store once the kind of its instances is named",
+          "[store][boundary]") {
+  decider::memory_store<transactions::ledger_event> store;
+  const auto ledger = transactions::ledger();
+  const transactions::ledger_command t1{"t1", transactions::post{500, "alice", "bob"}};
+  CHECK(decider::boundary_of(ledger, t1) ==
+        decider::events({"account_credited", "account_debited"}, {"transaction:t1"}));
+  const auto posted = decider::handle(store, ledger, t1);
+  REQUIRE(posted.has_value());
+  CHECK(posted->events == std::vector<transactions::ledger_event>{{"t1", transactions::account_debited{"alice", 500}},
+                                                                  {"t1", transactions::account_credited{"bob", 500}}});
+  const auto log = store.read(decider::query::all());
+  REQUIRE(log->size() == 2);
+  CHECK(log->front().type == "account_debited");
+  CHECK(log->front().tags == std::vector<decider::tag>{"account:alice", "transaction:t1"});
+  // Sent again: the ledger's own refusal, read from the transaction's events.
+  CHECK(decider::handle(store, ledger, t1).error() ==
+        decider::execute_error<transactions::error>{transactions::already_posted{}});
+  CHECK(decider::handle(store, ledger, transactions::ledger_command{"t2", t1.value}).has_value());
+  CHECK(store.head() == 4);
 }

@@ -151,3 +151,19 @@ TEST_CASE("decode_all skips bad records or stops at the first, as the caller cho
   REQUIRE_FALSE(failing.has_value());
   CHECK(std::get<decider::corrupt_payload>(failing.error()).at == 2);
 }
+
+TEST_CASE("a keyed event (the events of many<Key>(d)) is stored as its value is, its key in the payload",
+          "[store][codec]") {
+  using keyed_event = decider::keyed<std::string, event>;
+  const decider::json_codec<keyed_event> codec;
+  const keyed_event e{"k1", event{course_defined{"c1", 30}}};
+  const auto record = codec.encode(e);
+  REQUIRE(record.has_value());
+  CHECK(record->type == "course_defined");
+  CHECK(record->payload == R"({"capacity":30,"course":"c1","instance_key":"k1"})");
+  const auto back = codec.decode(*record, 1);
+  REQUIRE(back.has_value());
+  CHECK(*back == e);
+  CHECK(codec.decode({"course_defined", 1, R"({"capacity":30,"course":"c1"})"}, 2).error() ==
+        decider::decode_error{decider::missing_field{2, "course_defined", "instance_key"}});
+}

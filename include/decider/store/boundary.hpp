@@ -231,7 +231,7 @@ struct no_boundary_node {
 
 template <class D>
 struct own_boundary_node;
-template <class Key, class D, class KeyOf, class TagsOf>
+template <class Key, class D, class Access>
 struct many_node;
 template <class... Ds>
 struct combined_node;
@@ -239,7 +239,9 @@ template <class Command, class D, class F>
 struct extended_node;
 
 template <class Key, class D, class KeyOf, class TagsOf>
-many_node<Key, D, KeyOf, TagsOf> node_for(const many_decider<Key, D, by_function<KeyOf, TagsOf>>*);
+many_node<Key, D, by_function<KeyOf, TagsOf>> node_for(const many_decider<Key, D, by_function<KeyOf, TagsOf>>*);
+template <class Key, class D>
+many_node<Key, D, by_keyed> node_for(const many_decider<Key, D, by_keyed>*);
 template <class... Ds>
 combined_node<Ds...> node_for(const combined_decider<Ds...>*);
 template <class Command, class D, class F>
@@ -302,10 +304,19 @@ struct own_boundary_node {
   static void keep(const D&, const plan&, state_of<D>&, position, cache_type*) {}
 };
 
-// many<Key>(d, key_of, tags_of): each selected instance is one item (d's event types, the instance's tags).
-template <class Key, class D, class KeyOf, class TagsOf>
+// Whether a many part's instances have tags in a store: many<Key>(d, key_of, tags_of), or many<Key>(d) (keyed
+// messages) when d's events name their instance kind (decider::instance_kind).
+template <class Access, class D>
+inline constexpr bool instances_tagged_v = Access::has_tags;
+template <class D>
+inline constexpr bool instances_tagged_v<by_keyed, D> = has_instance_kind<event_of<D>>;
+
+// many<Key>(d, key_of, tags_of) or many<Key>(d) with a named instance kind: each selected instance is one item
+// (d's event types, the instance's tags).
+template <class Key, class D, class Access>
 struct many_node {
-  using base = many_decider<Key, D, by_function<KeyOf, TagsOf>>;
+  using base = many_decider<Key, D, Access>;
+  static constexpr bool tagged = instances_tagged_v<Access, D>;
   using selection = instances<Key>;
   struct slot {
     Key key;
@@ -318,7 +329,11 @@ struct many_node {
   static constexpr bool supported = true;
 
   static selection select(const base& d, const command_of<base>& c) {
-    static_assert(by_function<KeyOf, TagsOf>::has_tags,
+    static_assert(tagged || !std::is_same_v<Access, by_keyed>,
+                  "decider: a many<Key>(d) part run on a store must name the kind of its instances, for their tags: "
+                  "specialize decider::instance_kind<E> (E: d's event type) with `static constexpr std::string_view "
+                  "name = \"kind\";` (a stored keyed<Key, E> is then tagged \"kind:<key>\").");
+    static_assert(tagged || std::is_same_v<Access, by_keyed>,
                   "decider: a many<Key>(d, key_of) part run on a store must say how an instance's events are "
                   "tagged: many<Key>(d, key_of, decider::tag_as(\"kind\")), or a function from the key to its tags.");
     return {d.key_of(c)};
@@ -329,11 +344,15 @@ struct many_node {
       std::sort(s.keys.begin(), s.keys.end());
       s.keys.erase(std::unique(s.keys.begin(), s.keys.end()), s.keys.end());
     }
-    if constexpr (by_function<KeyOf, TagsOf>::has_tags) {
+    if constexpr (tagged) {
       for (auto& key : s.keys) {
         auto& tags = planner.tag_buffer();
         tags.clear();
-        append_tags(tags, d.instance_tags(key));
+        if constexpr (std::is_same_v<Access, by_keyed>) {
+          tags.push_back(tag_as(instance_kind<event_of<D>>::name)(key));
+        } else {
+          append_tags(tags, d.instance_tags(key));
+        }
         if (tags.size() > 1) {
           std::sort(tags.begin(), tags.end());
           tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
@@ -367,12 +386,12 @@ struct many_node {
       if (e.position <= from[s.index]) {
         return;  // the cached state has it already
       }
-      with_narrowed<event_of<D>>(e.event, [&](const event_of<D>& mine) {
+      with_narrowed<event_of<base>>(e.event, [&](const event_of<base>& message) {
         auto at = state.find(s.key);
         if (at == state.end()) {
           at = state.emplace(s.key, d.inner().initial_state()).first;
         }
-        at->second = d.inner().evolve(std::move(at->second), mine);
+        at->second = d.inner().evolve(std::move(at->second), Access::value(message));
       });
     };
     if (p.size() <= 8) {

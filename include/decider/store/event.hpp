@@ -54,6 +54,26 @@ struct tag_as {
 template <class E>
 struct event_traits;
 
+// many<Key>(d) with keyed messages on a store: the kind of instance that d's events belong to, named once for d's
+// event type T (`static constexpr std::string_view name = "transaction";`). A stored keyed<Key, T> then has the
+// type name of its value and its value's tags plus the instance's tag, tag_as(name)(key) ("transaction:t1").
+template <class T>
+struct instance_kind;
+
+template <class Key, class T>
+struct keyed;  // decider/many.hpp
+
+namespace detail {
+template <class T>
+concept has_instance_kind = requires {
+  { instance_kind<T>::name } -> std::convertible_to<std::string_view>;
+};
+template <class E>
+inline constexpr bool is_keyed_v = false;
+template <class Key, class T>
+inline constexpr bool is_keyed_v<keyed<Key, T>> = true;
+}  // namespace detail
+
 namespace detail {
 template <class E>
 concept has_member_identity = requires(const E& e) {
@@ -74,7 +94,8 @@ inline std::vector<tag> normalize(std::vector<tag> tags) {
 }
 }  // namespace detail
 
-// An event type with an identity, or a variant whose alternatives all have one.
+// An event type with an identity, a variant whose alternatives all have one, or a keyed<Key, T> of such a T whose
+// instance kind is named (instance_kind<T>).
 template <class E>
 concept identified_event = detail::has_member_identity<E> || detail::has_traits_identity<E>;
 
@@ -83,6 +104,8 @@ template <class E>
 inline constexpr bool identified_v = identified_event<E>;
 template <class... Es>
 inline constexpr bool identified_v<std::variant<Es...>> = (identified_event<Es> && ...);
+template <class Key, class T>
+inline constexpr bool identified_v<keyed<Key, T>> = identified_v<T>&& has_instance_kind<T>;
 }  // namespace detail
 
 template <class E>
@@ -97,6 +120,8 @@ struct type_name_of_fn {
                   "decider::event_traits.");
     if constexpr (detail::is_variant_v<E>) {
       return std::visit([this](const auto& alternative) { return (*this)(alternative); }, event);
+    } else if constexpr (detail::is_keyed_v<E>) {
+      return (*this)(event.value);
     } else if constexpr (detail::has_member_identity<E>) {
       return E::type_name;
     } else {
@@ -113,6 +138,10 @@ struct tags_of_fn {
     static_assert(detail::identified_v<E>, "decider::tags_of: the event type declares no identity (see type_name_of).");
     if constexpr (detail::is_variant_v<E>) {
       return std::visit([this](const auto& alternative) { return (*this)(alternative); }, event);
+    } else if constexpr (detail::is_keyed_v<E>) {
+      auto tags = (*this)(event.value);
+      tags.push_back(tag_as(instance_kind<std::remove_cvref_t<decltype(event.value)>>::name)(event.key));
+      return detail::normalize(std::move(tags));
     } else if constexpr (detail::has_member_identity<E>) {
       return detail::normalize(event.tags());
     } else {

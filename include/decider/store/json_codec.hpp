@@ -1,5 +1,5 @@
-// decider/store/json_codec.hpp — a codec for std::variant events as JSON objects (nlohmann-json; target
-// decider::json). Declare an event's fields once, as a member or a trait:
+// decider/store/json_codec.hpp — a codec for std::variant events (and many<Key>(d)'s keyed<Key, variant>) as JSON
+// objects (nlohmann-json; target decider::json). Declare an event's fields once, as a member or a trait:
 //   struct course_defined { ...; static constexpr auto json_fields =
 //       std::tuple{decider::field("course", &course_defined::course), decider::field("capacity", ...)}; };
 // Old type names and schema versions map to today's events through upcasters the user registers.
@@ -19,6 +19,7 @@
 
 #include "decider/config.hpp"
 #include "decider/detail/type_list.hpp"
+#include "decider/many.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/fields.hpp"
@@ -90,12 +91,19 @@ class json_codec {
   }
 
   [[nodiscard]] encode_result encode(const Event& event) const {
+    return encode_with(event, [](nlohmann::json&) {});
+  }
+
+  // The record of `event`, with `add(object)` writing more members into its payload (for a codec that wraps this one).
+  template <class Add>
+  [[nodiscard]] static encode_result encode_with(const Event& event, const Add& add) {
     return std::visit(
-        [](const auto& e) -> encode_result {
+        [&](const auto& e) -> encode_result {
           using E = std::decay_t<decltype(e)>;
           nlohmann::json object = nlohmann::json::object();
           std::apply([&](const auto&... f) { ((object[std::string(f.name)] = e.*(f.member)), ...); },
                      detail::json_fields_of<E>());
+          add(object);
           try {
             return encoded_event{std::string(type_name_of(e)), detail::schema_version_of<E>(), object.dump()};
           } catch (const nlohmann::json::exception& failure) {  // a string that is not UTF-8
@@ -177,6 +185,42 @@ class json_codec {
   }
 
   std::map<std::pair<std::string, int>, upcaster> upcasters_;
+};
+
+// The events of many<Key>(d) (keyed messages): a keyed<Key, V> is stored as its value is, with the instance's key in
+// the payload's "instance_key" member. Upcasters are the value's.
+template <class Key, class V>
+class json_codec<keyed<Key, V>> {
+ public:
+  using event_type = keyed<Key, V>;
+  using upcaster = typename json_codec<V>::upcaster;
+  static constexpr std::string_view key_member = "instance_key";
+
+  json_codec& upcast(std::string type, int version, upcaster read) {
+    inner_.upcast(std::move(type), version, std::move(read));
+    return *this;
+  }
+
+  [[nodiscard]] encode_result encode(const event_type& event) const {
+    return json_codec<V>::encode_with(event.value,
+                                      [&](nlohmann::json& object) { object[std::string(key_member)] = event.key; });
+  }
+
+  [[nodiscard]] decode_result<event_type> decode(const encoded_event& record, position at = 0) const {
+    auto value = inner_.decode(record, at);
+    if (!value.has_value()) {
+      return unexpected<decode_error>(std::move(value).error());
+    }
+    const auto payload = nlohmann::json::parse(record.payload, nullptr, false);  // an object: the value was read
+    Key key{};
+    if (auto failed = json_codec<V>::read_field(payload, key_member, key, at, record.type)) {
+      return unexpected<decode_error>(std::move(*failed));
+    }
+    return event_type{std::move(key), std::move(*value)};
+  }
+
+ private:
+  json_codec<V> inner_;
 };
 
 }  // namespace decider
