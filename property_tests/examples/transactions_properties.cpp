@@ -10,8 +10,10 @@
 #include "decider/combine.hpp"
 #include "decider/fold.hpp"
 #include "decider/orchestrate.hpp"
+#include "decider/testing/boundary.hpp"
 #include "decider/testing/rapidcheck.hpp"
 #include "transactions/accounts.hpp"
+#include "transactions/on_store.hpp"
 #include "transactions/transaction.hpp"
 
 namespace {
@@ -158,4 +160,9 @@ TEST_CASE("transactions: laws of the transaction, the ledger and the screens", "
   using screen_event = decider::event_of<decltype(accounts::screens())>;
   REQUIRE(check_view_laws("screens = combine(balance view, history view)", accounts::screens(),
                           decider::testing::gen::widened<screen_event>(ledger_events())));
+}
+
+TEST_CASE("transactions: the ledger's boundary on a store (one transaction's events) decides as the whole ledger",
+          "[example][transactions][boundary]") {
+  REQUIRE(decider::testing::check_boundary("ledger", ledger(), ledger_commands()));
 }
