@@ -195,3 +195,26 @@ TEST_CASE("many<Key>(d) with keyed messages runs on a store once the kind of its
   CHECK(decider::handle(store, ledger, transactions::ledger_command{"t2", t1.value}).has_value());
   CHECK(store.head() == 4);
 }
+
+TEST_CASE("the instance cache moves a state out to one decision, and gives copies once decisions overlap",
+          "[store][boundary]") {
+  decider::instance_cache<std::string, int> cache({.max_instances = 2});
+  cache.put("a", {7, 3});
+  auto first = cache.take("a");
+  REQUIRE(first.has_value());
+  CHECK(first->moved);
+  CHECK(*first->state == 7);
+  CHECK(first->through == 3);
+  CHECK_FALSE(cache.take("a").has_value());  // taken by a decision in progress: this one reads the store
+  cache.put("a", {8, 4, first->slot});
+  const auto copy = cache.take("a");  // contended from now on: copies, and the cache keeps it
+  REQUIRE(copy.has_value());
+  CHECK_FALSE(copy->moved);
+  CHECK(*copy->state == 8);
+  CHECK(cache.take("a")->through == 4);
+  cache.put("a", {6, 2});  // older than what is kept: ignored
+  CHECK(*cache.take("a")->state == 8);
+  cache.put("b", {1, 5});
+  cache.put("c", {2, 6});  // a third instance evicts one of the two
+  CHECK(cache.size() == 2);
+}

@@ -226,7 +226,8 @@ struct no_boundary_node {
   static void evolve(const Base&, const plan&, S&, const std::vector<position>&, const stored_event<Event>&,
                      const item_hits&) {}
   template <class Base, class S>
-  static void keep(const Base&, const plan&, S&, position, cache_type*) {}
+  static void keep(const Base&, plan&, S&, position, cache_type*) {}
+  static void release(plan&, cache_type*) {}
 };
 
 template <class D>
@@ -301,7 +302,8 @@ struct own_boundary_node {
     }
     with_narrowed<event_of<D>>(e.event, [&](const event_of<D>& mine) { state = d.evolve(std::move(state), mine); });
   }
-  static void keep(const D&, const plan&, state_of<D>&, position, cache_type*) {}
+  static void keep(const D&, plan&, state_of<D>&, position, cache_type*) {}
+  static void release(plan&, cache_type*) {}
 };
 
 // Whether a many part's instances have tags in a store: many<Key>(d, key_of, tags_of), or many<Key>(d) (keyed
@@ -323,6 +325,7 @@ struct many_node {
     std::size_t item = 0;
     std::size_t index = 0;
     std::size_t cached = instance_cache<Key, state_of<D>>::no_slot;  // where the cache kept the instance
+    bool taken = false;  // this decision took the instance's state from the cache and has not put it back
   };
   using plan = std::vector<slot>;  // sorted by item
   using cache_type = instance_cache<Key, state_of<D>>;
@@ -371,6 +374,7 @@ struct many_node {
     }
     for (auto& s : p) {
       if (auto kept = cache->take(s.key)) {
+        s.taken = kept->moved;
         s.cached = kept->slot;
         from[s.index] = kept->through;
         if (kept->state) {
@@ -410,13 +414,27 @@ struct many_node {
     });
   }
   // Moves each selected instance's state into the cache (the partial state is done with).
-  static void keep(const base&, const plan& p, state_of<base>& state, position through, cache_type* cache) {
+  static void keep(const base&, plan& p, state_of<base>& state, position through, cache_type* cache) {
     if (cache == nullptr) {
       return;
     }
-    for (const auto& s : p) {
+    for (auto& s : p) {
       const auto at = state.find(s.key);
       cache->put(s.key, {at == state.end() ? std::nullopt : std::optional(std::move(at->second)), through, s.cached});
+      s.taken = false;
+    }
+  }
+  // Gives back, empty, what this decision took and did not keep (a failed read, an exception): the instance's
+  // next decision reads its events from the store.
+  static void release(plan& p, cache_type* cache) {
+    if (cache == nullptr) {
+      return;
+    }
+    for (auto& s : p) {
+      if (s.taken) {
+        cache->put(s.key, {std::nullopt, 0, s.cached});
+        s.taken = false;
+      }
     }
   }
 };
@@ -478,11 +496,17 @@ struct combined_node {
     }
     (indexes);
   }
-  static void keep(const base& d, const plan& p, state_of<base>& state, position through, cache_type* cache) {
+  static void keep(const base& d, plan& p, state_of<base>& state, position through, cache_type* cache) {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       (node_t<Ds>::keep(part<Is>(d), std::get<Is>(p), std::get<Is>(state), through,
                         cache == nullptr ? nullptr : &std::get<Is>(cache->parts)),
        ...);
+    }
+    (indexes);
+  }
+  static void release(plan& p, cache_type* cache) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      (node_t<Ds>::release(std::get<Is>(p), cache == nullptr ? nullptr : &std::get<Is>(cache->parts)), ...);
     }
     (indexes);
   }
@@ -530,9 +554,10 @@ struct extended_node {
                      const stored_event<Event>& e, const item_hits& hits) {
     inner::evolve(d.inner(), p, state, from, e, hits);
   }
-  static void keep(const base& d, const plan& p, state_of<base>& state, position through, cache_type* cache) {
+  static void keep(const base& d, plan& p, state_of<base>& state, position through, cache_type* cache) {
     inner::keep(d.inner(), p, state, through, cache);
   }
+  static void release(plan& p, cache_type* cache) { inner::release(p, cache); }
 };
 
 // What a decision's boundary is built in: the planner's items, the parts' plans, an index of the items by tag.

@@ -64,6 +64,8 @@ class boundary_model {
   }
 
   boundary_model(const boundary_model&) = delete;
+  boundary_model(boundary_model&&) = delete;
+  boundary_model& operator=(boundary_model&&) = delete;
   boundary_model& operator=(const boundary_model&) = delete;
 
   // The union query; when a part reads every event it matches all, and items() still tells the parts apart.
@@ -79,6 +81,7 @@ class boundary_model {
   // The starting state: instances from the cache; read after the oldest, guarded from the newest.
   [[nodiscard]] auto start() const {
     state_type s = initial_state();
+    node::release(b_.plan, cache_);  // what an earlier attempt took and did not keep
     node::start(d_, b_.plan, s.partial, b_.from, cache_);
     const auto& from = b_.from;
     position lowest = from.empty() ? 0 : *std::min_element(from.begin(), from.end());
@@ -121,9 +124,19 @@ class boundary_model {
     return s;
   }
 
+  // Puts the instances' states back into the cache, as of `through`; without a position, gives back empty what
+  // was taken (nothing was read).
   void keep(state_type&& s, std::optional<position> through) const requires Caching {
     if (through) {
       node::keep(d_, b_.plan, s.partial, *through, cache_);
+    } else {
+      node::release(b_.plan, cache_);
+    }
+  }
+
+  ~boundary_model() {
+    if constexpr (Caching) {
+      node::release(b_.plan, cache_);  // what an attempt took and did not keep (an error, an exception)
     }
   }
 

@@ -46,6 +46,7 @@ class instance_cache {
     std::optional<State> state;  // nullopt: the instance had seen no event at `through`
     decider::position through = 0;
     std::size_t slot = no_slot;  // where take() found it: put() looks there first
+    bool moved = false;          // take() moved it out of the cache (the taker must put it back)
   };
   static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
 
@@ -53,8 +54,9 @@ class instance_cache {
   instance_cache(const instance_cache&) = delete;
   instance_cache& operator=(const instance_cache&) = delete;
 
-  // The entry kept for the key, if any, taken out of the cache (moved, not copied): the decision that took it
-  // puts it back when done. Meanwhile another decision on the same instance finds none and reads its events.
+  // The entry kept for the key, if any. An instance one decision at a time uses is taken out of the cache (moved,
+  // not copied: `moved` is set), and the decision puts it back when done. An instance that decisions use at the same
+  // time (one found it taken) is contended from then on: each decision gets a copy, and the cache keeps the newest.
   [[nodiscard]] std::optional<entry> take(const Key& key) {
     std::lock_guard lock(mutex_);
     const auto at = index_.find(key);
@@ -63,10 +65,17 @@ class instance_cache {
     }
     auto& s = slots_[at->second];
     if (!s.held) {
+      s.contended = true;  // taken by a decision in progress: this one reads the instance's events
       return std::nullopt;
     }
-    s.held = false;  // the slot stays: putting it back allocates nothing
-    std::optional<entry> taken(std::move(s.kept));
+    std::optional<entry> taken;
+    if (s.contended) {
+      taken = s.kept;
+    } else {
+      s.held = false;  // the slot stays: putting it back allocates nothing
+      taken = std::move(s.kept);
+      taken->moved = true;
+    }
     taken->slot = at->second;
     return taken;
   }
@@ -77,6 +86,28 @@ class instance_cache {
       return;
     }
     std::lock_guard lock(mutex_);
+    put_locked(key, std::move(e));
+  }
+
+  // The number of instances kept (not counting those taken by a decision in progress).
+  [[nodiscard]] std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    std::size_t held = 0;
+    for (const auto& s : slots_) {
+      held += s.held ? 1 : 0;
+    }
+    return held;
+  }
+
+  void clear() {
+    std::lock_guard lock(mutex_);
+    index_.clear();
+    slots_.clear();
+    hand_ = 0;
+  }
+
+ private:
+  void put_locked(const Key& key, entry e) {
     std::size_t found = no_slot;
     if (e.slot < slots_.size() && slots_[e.slot].key == key) {
       found = e.slot;  // still where it was taken from (not evicted meanwhile)
@@ -103,32 +134,16 @@ class instance_cache {
     s.kept = std::move(e);
     s.held = true;
     s.used = true;
+    s.contended = false;
     index_.emplace(key, place);
   }
 
-  // The number of instances kept (not counting those taken by a decision in progress).
-  [[nodiscard]] std::size_t size() const {
-    std::lock_guard lock(mutex_);
-    std::size_t held = 0;
-    for (const auto& s : slots_) {
-      held += s.held ? 1 : 0;
-    }
-    return held;
-  }
-
-  void clear() {
-    std::lock_guard lock(mutex_);
-    index_.clear();
-    slots_.clear();
-    hand_ = 0;
-  }
-
- private:
   struct slot {
     Key key{};
     entry kept{};
-    bool held = false;  // false: taken by a decision that has not put it back
-    bool used = false;  // the clock's mark
+    bool held = false;       // false: taken by a decision that has not put it back
+    bool used = false;       // the clock's mark
+    bool contended = false;  // decisions used it at the same time: they get copies
   };
 
   // Frees a slot for a new instance: the first one the hand finds unmarked (clearing marks on the way).
