@@ -256,8 +256,8 @@ outcome read_tag(const options& o) {
   });
 }
 
-// course: n subscription decisions (students and courses) from `concurrency` threads, over n / 20 courses of capacity 30 and
-// n / 4 students picked at random: contention on courses, most accepted, some refused for the 5-course limit.
+// course: n subscription decisions (students and courses) from `concurrency` threads, over n / 20 courses of capacity
+// 30 and n / 4 students picked at random: contention on courses, most accepted, some refused for the 5-course limit.
 outcome course(const options& o) {
   using namespace course_workload;
   return on_store<course_workload::event>(o, [&](auto& store) {
@@ -354,7 +354,8 @@ outcome course_decider(const options& o) {
   });
 }
 
-// billing: billable user activities, one batch over n completed activities of n / 2 users: the time to build and append it.
+// billing: billable user activities, one batch over n completed activities of n / 2 users: the time to build and append
+// it.
 outcome billing(const options& o) {
   using namespace std::chrono_literals;
   return on_store<billing::event>(o, [&](auto& store) {

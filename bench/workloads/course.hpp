@@ -1,6 +1,6 @@
-// The students-and-courses subscription decision as a benchmark workload, shared by the micro benchmarks and the benchmark driver: a
-// subscription reads the course's events and the student's subscriptions (two projections, one read), decides,
-// and appends under the union condition. `violations` replays a log and counts broken invariants.
+// The students-and-courses subscription decision as a benchmark workload, shared by the micro benchmarks and the
+// benchmark driver: a subscription reads the course's events and the student's subscriptions (two projections, one
+// read), decides, and appends under the union condition. `violations` replays a log and counts broken invariants.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Billable user activities on an event store. Activities are sequenced by the store's positions; a billing batch takes every
-// completed activity since a position (or completed within a date range) across all users and marks them in one
+// Billable user activities on an event store. Activities are sequenced by the store's positions; a billing batch takes
+// every completed activity since a position (or completed within a date range) across all users and marks them in one
 // atomic append, under a condition that any concurrent edit of those activities breaks. No User aggregate is
 // loaded and no lock is held: each rule reads only the events it needs (dynamic consistency boundaries).
 #pragma once

@@ -108,8 +108,8 @@ struct too_many_courses {
 using student_error =
     std::variant<student_already_registered, empty_name, student_not_active, already_subscribed, too_many_courses>;
 
-// Unsubscribed is final: an id is registered once (the original scenario lets a student register again; here a returning
-// student takes a new id, which keeps "unsubscribed students take no courses" a plain invariant).
+// Unsubscribed is final: an id is registered once (the original scenario lets a student register again; here a
+// returning student takes a new id, which keeps "unsubscribed students take no courses" a plain invariant).
 enum class student_status { unregistered, active, unsubscribed };
 
 struct student_state {
