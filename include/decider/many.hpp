@@ -29,6 +29,11 @@ struct keyed {
 
 namespace detail {
 
+template <class T>
+inline constexpr bool is_keyed_v = false;
+template <class Key, class T>
+inline constexpr bool is_keyed_v<keyed<Key, T>> = true;
+
 // Addressing by keyed<Key, T> wrappers.
 struct by_keyed {
   template <class Key, class T>

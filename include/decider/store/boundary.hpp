@@ -103,7 +103,6 @@ class boundary_planner {
   std::size_t new_slot() { return slots_++; }
 
   [[nodiscard]] std::size_t slots() const noexcept { return slots_; }
-  [[nodiscard]] bool all() const noexcept { return all_; }
   [[nodiscard]] const std::vector<query_item>& items() const noexcept { return query_.items; }
   // The union of the items; `every` when a part reads every event (then it matches all, and items() tells the parts).
   [[nodiscard]] const query& union_query() const noexcept { return all_ ? every_ : query_; }
@@ -356,10 +355,7 @@ struct many_node {
         } else {
           append_tags(tags, d.instance_tags(key));
         }
-        if (tags.size() > 1) {
-          std::sort(tags.begin(), tags.end());
-          tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-        }
+        tags = normalize(std::move(tags));  // sorted in place: the buffer is kept
         const std::size_t item = planner.add(type_names<event_of<D>>(), tags);
         p.push_back(slot{std::move(key), item, planner.new_slot()});
       }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "decider/detail/type_list.hpp"
+#include "decider/many.hpp"  // keyed
 
 namespace decider {
 
@@ -60,18 +61,11 @@ struct event_traits;
 template <class T>
 struct instance_kind;
 
-template <class Key, class T>
-struct keyed;  // decider/many.hpp
-
 namespace detail {
 template <class T>
 concept has_instance_kind = requires {
   { instance_kind<T>::name } -> std::convertible_to<std::string_view>;
 };
-template <class E>
-inline constexpr bool is_keyed_v = false;
-template <class Key, class T>
-inline constexpr bool is_keyed_v<keyed<Key, T>> = true;
 }  // namespace detail
 
 namespace detail {

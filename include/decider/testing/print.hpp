@@ -52,11 +52,6 @@ template <class V, class E>
 inline constexpr bool is_expected_v<decider::expected<V, E>> = true;
 
 template <class T>
-inline constexpr bool is_keyed_v = false;
-template <class K, class V>
-inline constexpr bool is_keyed_v<decider::keyed<K, V>> = true;
-
-template <class T>
 concept tuple_like = requires {
   std::tuple_size<T>::value;
 };
@@ -182,7 +177,7 @@ void write(std::ostream& os, const T& value) {
       os << "refused: ";
       write(os, value.error());
     }
-  } else if constexpr (is_keyed_v<T>) {
+  } else if constexpr (decider::detail::is_keyed_v<T>) {
     write(os, value.key);
     os << ": ";
     write(os, value.value);
