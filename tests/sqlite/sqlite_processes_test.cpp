@@ -1,5 +1,5 @@
 // The SQLite store with several processes on one file: racers, the conformance workload from three processes,
-// and a writer killed with SIGKILL twenty times in the middle of its appends.
+// a writer killed with SIGKILL twenty times in the middle of its appends, and connections opening a new file at once.
 #include <catch2/catch.hpp>
 #include <memory>
 #include <mutex>
@@ -56,4 +56,30 @@ TEST_CASE("SQLite: a writer killed twenty times mid-stream loses no acknowledged
   CHECK(f.stored_batches >= f.acknowledged);  // a batch committed just before the kill may be unacknowledged
 
   decider_test::check_recovered(t, 500);
+}
+
+TEST_CASE("SQLite: connections that open a new file at the same moment all get the store", "[sqlite][processes]") {
+  // Switching a new file to WAL takes a lock that SQLite does not wait for; open waits for it.
+  decider_test::temporary_directory dir("sqlite-open-race");
+  constexpr int rounds = 150;
+  constexpr int openers = 4;
+  std::mutex failures_lock;
+  std::vector<std::string> failures;
+  for (int round = 0; round < rounds; ++round) {
+    const auto path = (dir.path / ("events-" + std::to_string(round) + ".db")).string();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < openers; ++t) {
+      threads.emplace_back([&] {
+        if (auto s = store::open(path); !s.has_value()) {
+          const std::lock_guard lock(failures_lock);
+          failures.push_back(s.error().message);
+        }
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+  }
+  INFO((failures.empty() ? std::string{} : failures.front()));
+  CHECK(failures.empty());
 }

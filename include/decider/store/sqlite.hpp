@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -117,6 +118,12 @@ class connection {
   }
 
   [[nodiscard]] std::string error() const { return sqlite3_errmsg(db_.get()); }
+
+  // Whether the last call failed because another connection held a lock it needed.
+  [[nodiscard]] bool busy() const {
+    const int code = sqlite3_errcode(db_.get()) & 0xff;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+  }
 
   bool exec(const char* sql, std::string& error) {
     char* message = nullptr;
@@ -381,16 +388,32 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
         readers_(path_, options.busy_timeout),
         queue_(options.max_group, options.group_wait) {}
 
-  // Empty when the schema is there (made now, or found at this version); otherwise why not.
+  // Empty when the schema is there (made now, or found at this version); otherwise why not. Processes that open a
+  // new file at once contend for it: switching to WAL takes a lock that SQLite does not wait for (its busy handler
+  // is not called there), so a busy attempt is tried again, with growing pauses, until busy_timeout has passed.
   std::string prepare_schema() {
+    const auto deadline = std::chrono::steady_clock::now() + options_.busy_timeout;
+    for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+      bool busy = false;
+      auto why = prepare_schema_once(busy);
+      if (why.empty() || !busy || std::chrono::steady_clock::now() + pause > deadline) {
+        return why;
+      }
+      std::this_thread::sleep_for(pause);
+    }
+  }
+
+  std::string prepare_schema_once(bool& busy) {
     std::string error;
     const char* sync =
         options_.durability == sqlite_durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
     if (!writer_->exec("PRAGMA journal_mode=WAL", error) || !writer_->exec(sync, error) ||
         !writer_->exec("BEGIN IMMEDIATE", error)) {
+      busy = writer_->busy();
       return error;
     }
     const auto fail = [&](std::string why) {
+      busy = writer_->busy();
       std::string ignored;
       writer_->exec("ROLLBACK", ignored);
       return why;
