@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include "activities/billing.hpp"
+#include "activities/on_store.hpp"
 #include "bank_transfers/bank.hpp"
 #include "decider/combine.hpp"
 #include "decider/fold.hpp"
@@ -358,15 +358,17 @@ outcome course_decider(const options& o) {
 // it.
 outcome billing(const options& o) {
   using namespace std::chrono_literals;
-  return on_store<billing::event>(o, [&](auto& store) {
+  namespace billing = activities_on_store;
+  using activities::user_event;
+  return on_store<user_event>(o, [&](auto& store) {
     const std::uint64_t users = std::max<std::uint64_t>(o.n / 2, 1);
-    std::vector<decider::event_to_append<billing::event>> batch;
+    std::vector<decider::event_to_append<user_event>> batch;
     for (std::uint64_t i = 0; i < o.n; ++i) {
       const std::string user = "u" + std::to_string(i % users);
-      const std::string activity = user + "/a" + std::to_string(i / users);
+      const std::string activity = "a" + std::to_string(i / users);
       const auto day = billing::format_day(std::chrono::sys_days{2026y / 11 / static_cast<unsigned>(1 + i % 30)});
-      batch.push_back({billing::activity_started{user, activity, "work"}});
-      batch.push_back({billing::activity_completed{user, activity, day}});
+      batch.push_back({user_event{user, activities::activity_started{activity, "work"}}});
+      batch.push_back({user_event{user, activities::activity_completed{activity, day}}});
       if (batch.size() >= 10'000 || i + 1 == o.n) {
         (void)store.append(std::move(batch));
         batch.clear();
@@ -375,9 +377,8 @@ outcome billing(const options& o) {
     const auto began = clock::now();
     const auto taken = billing::bill(store, "batch", billing::completed_since(0));
     const double seconds = seconds_since(began);
-    const auto log = store.read(decider::query::all());
     const std::uint64_t count = taken ? taken->activities.size() : 0;
-    outcome out{seconds, o.n, count, o.n - count, billing::violations(*log).size() + (count == o.n ? 0 : 1)};
+    outcome out{seconds, o.n, count, o.n - count, billing::broken_rules_in(store).size() + (count == o.n ? 0 : 1)};
     out.extra = {{"users", users}, {"attempts", taken ? taken->attempts : 0}};
     return out;
   });

@@ -1,5 +1,6 @@
 // Memory store benchmarks: conditional append throughput, a 100-event tag read against store size, the seed 002
-// subscription decision (read the decision model, decide, conditional append), and the seed 000 billing batch.
+// subscription decision (read the decision model, decide, conditional append), and the billing batch of the billable
+// activities example.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "activities/billing.hpp"
+#include "activities/on_store.hpp"
 #include "decider/make.hpp"
 #include "decider/store/dcb.hpp"
 #include "decider/store/memory.hpp"
@@ -102,20 +103,22 @@ void course_decision(benchmark::State& state) {
   state.counters["accepted"] = static_cast<double>(accepted) / static_cast<double>(state.iterations());
 }
 
-// Seed 000: one billing batch takes the 20k completed activities of 10k users (2 each) and appends their marks
-// atomically. Arg 0 selects them by sequence (completed since position 0), arg 1 by date range (30 day tags).
+// Billable activities: one billing batch takes the 20k completed activities of 10k users (2 each) and appends their
+// marks atomically. Arg 0 selects them by sequence (completed since position 0), arg 1 by date range (30 day tags).
 void billing_batch(benchmark::State& state) {
   using namespace std::chrono_literals;
+  namespace billing = activities_on_store;
+  using activities::user_event;
   for (auto _ : state) {
     state.PauseTiming();
-    auto s = std::make_unique<decider::memory_store<billing::event>>();
+    auto s = std::make_unique<decider::memory_store<user_event>>();
     for (int u = 0; u < 10'000; ++u) {
       for (int a = 0; a < 2; ++a) {
         const std::string user = "u" + std::to_string(u);
-        const std::string activity = user + "/a" + std::to_string(a);
+        const std::string activity = "a" + std::to_string(a);
         const auto day = billing::format_day(std::chrono::sys_days{2026y / 11 / (1 + a * 14)});
-        benchmark::DoNotOptimize(s->append(
-            {{billing::activity_started{user, activity, "work"}}, {billing::activity_completed{user, activity, day}}}));
+        benchmark::DoNotOptimize(s->append({{user_event{user, activities::activity_started{activity, "work"}}},
+                                            {user_event{user, activities::activity_completed{activity, day}}}}));
       }
     }
     state.ResumeTiming();

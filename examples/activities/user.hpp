@@ -9,6 +9,8 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -16,12 +18,16 @@
 #include "decider/concepts.hpp"
 #include "decider/make.hpp"
 #include "decider/many.hpp"
+#include "decider/store/event.hpp"
+#include "decider/store/fields.hpp"
 #include "decider/visit.hpp"
 
 namespace activities {
 
 // Every event on an activity increases its version by one: started is version 1.
 using version_number = std::int64_t;
+// A day as "YYYY-MM-DD": the day an activity was completed.
+using day = std::string;
 
 // [docs:types]
 struct start_activity {
@@ -36,6 +42,7 @@ struct edit_activity {
 };
 struct complete_activity {
   std::string activity_id;
+  day on;
   friend bool operator==(const complete_activity&, const complete_activity&) = default;
 };
 // Sent by a billing run: "batch `batch_id` took this activity when it was at `version`".
@@ -50,21 +57,44 @@ using command = std::variant<start_activity, edit_activity, complete_activity, m
 struct activity_started {
   std::string activity_id;
   std::string description;
+  static constexpr std::string_view type_name = "activity_started";
+  static constexpr auto json_fields = std::tuple{decider::field("activity_id", &activity_started::activity_id),
+                                                 decider::field("description", &activity_started::description)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("activity", activity_id)}; }
   friend bool operator==(const activity_started&, const activity_started&) = default;
 };
 struct activity_edited {
   std::string activity_id;
   std::string description;
+  static constexpr std::string_view type_name = "activity_edited";
+  static constexpr auto json_fields = std::tuple{decider::field("activity_id", &activity_edited::activity_id),
+                                                 decider::field("description", &activity_edited::description)};
+  [[nodiscard]] std::vector<decider::tag> tags() const { return {decider::make_tag("activity", activity_id)}; }
   friend bool operator==(const activity_edited&, const activity_edited&) = default;
 };
 struct activity_completed {
   std::string activity_id;
+  day on;
+  static constexpr std::string_view type_name = "activity_completed";
+  static constexpr auto json_fields = std::tuple{decider::field("activity_id", &activity_completed::activity_id),
+                                                 decider::field("on", &activity_completed::on)};
+  // The day tag lets a billing run select the activities completed in a date range.
+  [[nodiscard]] std::vector<decider::tag> tags() const {
+    return {decider::make_tag("activity", activity_id), decider::make_tag("day", on)};
+  }
   friend bool operator==(const activity_completed&, const activity_completed&) = default;
 };
 struct activity_batched {
   std::string activity_id;
   std::string batch_id;
   version_number version = 0;  // the version the batch saw; this event itself makes it version + 1
+  static constexpr std::string_view type_name = "activity_batched";
+  static constexpr auto json_fields = std::tuple{decider::field("activity_id", &activity_batched::activity_id),
+                                                 decider::field("batch_id", &activity_batched::batch_id),
+                                                 decider::field("version", &activity_batched::version)};
+  [[nodiscard]] std::vector<decider::tag> tags() const {
+    return {decider::make_tag("activity", activity_id), decider::make_tag("batch", batch_id)};
+  }
   friend bool operator==(const activity_batched&, const activity_batched&) = default;
 };
 using event = std::variant<activity_started, activity_edited, activity_completed, activity_batched>;
@@ -209,7 +239,7 @@ struct user {
     if (at->second.completed) {
       return decider::refuse(error{already_completed{c.activity_id}});
     }
-    return std::vector<event>{activity_completed{c.activity_id}};
+    return std::vector<event>{activity_completed{c.activity_id, c.on}};
   }
 
   static result decide_batched(const mark_batched& c, const state& s) {
@@ -242,43 +272,12 @@ using user_event = decider::keyed<std::string, event>;
 using users_state = std::map<std::string, state>;
 // [/docs:users]
 
-// [docs:billing-queue]
-// The read side a billing run starts from: every completed activity not yet batched, across all users,
-// with the version it is at now. The run sends mark_batched with that version to each owner.
-struct billable {
-  std::string user_id;
-  std::string activity_id;
-  version_number version = 0;
-  friend bool operator==(const billable&, const billable&) = default;
-};
-
-struct queue_entry {
-  version_number version = 0;
-  bool completed = false;
-  bool batched = false;
-  friend bool operator==(const queue_entry&, const queue_entry&) = default;
-};
-using billing_queue = std::map<std::pair<std::string, std::string>, queue_entry>;  // (user, activity) -> entry
-
-inline auto billing_queue_view() {
-  return decider::make_view<user_event, billing_queue>(billing_queue{}, [](billing_queue q, const user_event& e) {
-    auto& entry = q[{e.key, std::visit([](const auto& any) { return any.activity_id; }, e.value)}];
-    ++entry.version;
-    entry.completed = entry.completed || std::holds_alternative<activity_completed>(e.value);
-    entry.batched = entry.batched || std::holds_alternative<activity_batched>(e.value);
-    return q;
-  });
-}
-
-inline std::vector<billable> billable_activities(const billing_queue& q) {
-  std::vector<billable> out;
-  for (const auto& [ref, entry] : q) {
-    if (entry.completed && !entry.batched) {
-      out.push_back({ref.first, ref.second, entry.version});
-    }
-  }
-  return out;
-}
-// [/docs:billing-queue]
-
 }  // namespace activities
+
+// [docs:instance-kind]
+// On a store, a user's events (keyed<std::string, activities::event>) are tagged "user:<user id>".
+template <>
+struct decider::instance_kind<activities::event> {
+  static constexpr std::string_view name = "user";
+};
+// [/docs:instance-kind]

@@ -9,13 +9,14 @@
 
 #include <algorithm>
 #include <bit>
+#include <compare>
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -58,6 +59,11 @@ namespace detail {
 // may be reset and used again: its items keep their buffers, so a decision like the last allocates nothing here.
 class boundary_planner {
  public:
+  boundary_planner() = default;
+  boundary_planner(const boundary_planner&) = delete;  // its index refers to its own items
+  boundary_planner& operator=(const boundary_planner&) = delete;
+  ~boundary_planner() = default;
+
   void reset() {
     for (auto& item : query_.items) {
       spare_.push_back(std::move(item));
@@ -71,8 +77,8 @@ class boundary_planner {
   // The item of `types` and `tags` (each sorted, without duplicates): its index in the union.
   std::size_t add(const std::vector<std::string>& types, const std::vector<tag>& tags) {
     auto& items = query_.items;
-    const auto same = [&](const query_item& i) { return i.types == types && i.tags == tags; };
     if (items.size() < 16 && index_.empty()) {
+      const auto same = [&](const query_item& i) { return i.tags == tags && i.types == types; };
       const auto at = std::find_if(items.begin(), items.end(), same);
       if (at != items.end()) {
         return static_cast<std::size_t>(at - items.begin());
@@ -80,13 +86,12 @@ class boundary_planner {
     } else {
       if (index_.empty()) {
         for (std::size_t i = 0; i < items.size(); ++i) {
-          index_.emplace(items[i], i);
+          index_.insert(i);
         }
       }
-      if (const auto at = index_.find(query_item{types, tags}); at != index_.end()) {
-        return at->second;
+      if (const auto at = index_.find(item_key{&types, &tags}); at != index_.end()) {
+        return *at;
       }
-      index_.emplace(query_item{types, tags}, items.size());
     }
     if (spare_.empty()) {
       items.push_back(query_item{types, tags});
@@ -95,6 +100,9 @@ class boundary_planner {
       spare_.pop_back();
       items.back().types.assign(types.begin(), types.end());
       items.back().tags.assign(tags.begin(), tags.end());
+    }
+    if (!index_.empty()) {
+      index_.insert(items.size() - 1);
     }
     return items.size() - 1;
   }
@@ -113,7 +121,27 @@ class boundary_planner {
   query query_;
   query every_;
   std::vector<query_item> spare_;
-  std::map<query_item, std::size_t> index_;  // once there are many items
+  // Once there are many items, their indexes, ordered by tags and then types (the tags tell instances apart
+  // sooner); looked up by the types and tags of an item to add, without copying them.
+  struct item_key {
+    const std::vector<std::string>* types;
+    const std::vector<tag>* tags;
+  };
+  struct by_item {
+    using is_transparent = void;
+    const std::vector<query_item>* items;
+    [[nodiscard]] item_key key(std::size_t i) const { return {&(*items)[i].types, &(*items)[i].tags}; }
+    static bool less(const item_key& a, const item_key& b) {
+      if (const auto c = *a.tags <=> *b.tags; std::is_neq(c)) {
+        return std::is_lt(c);
+      }
+      return *a.types < *b.types;
+    }
+    bool operator()(std::size_t a, std::size_t b) const { return less(key(a), key(b)); }
+    bool operator()(std::size_t a, const item_key& b) const { return less(key(a), b); }
+    bool operator()(const item_key& a, std::size_t b) const { return less(a, key(b)); }
+  };
+  std::set<std::size_t, by_item> index_{by_item{&query_.items}};
   std::vector<tag> tags_;
   std::size_t slots_ = 0;
   bool all_ = false;
