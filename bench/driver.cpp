@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -38,6 +39,7 @@
 #include "decider/store/sqlite.hpp"
 #include "memberships/on_store.hpp"
 #include "student_course/on_store.hpp"
+#include "workloads/booking.hpp"
 #include "workloads/course.hpp"
 #include "workloads/fold.hpp"
 
@@ -354,6 +356,57 @@ outcome course_decider(const options& o) {
   });
 }
 
+// booking-per-room, booking-per-night: n attempts to book a random night (of 365) of one of n / 150 rooms (so that
+// about one attempt in five finds its night taken), through a command_handler; one rule, two tag designs
+// (workloads/booking.hpp). A night booked twice is a violation.
+template <bool PerNight>
+outcome booking(const options& o) {
+  using namespace booking_workload;
+  return on_store<event>(o, [&](auto& store) {
+    const auto rooms = [] {
+      if constexpr (PerNight) {
+        return per_night();
+      } else {
+        return per_room();
+      }
+    }();
+    const std::uint64_t hotel = std::max<std::uint64_t>(o.n / 150, 1);
+    decider::command_handler handler(store, rooms, {.max_instances = static_cast<std::size_t>(hotel * 365)});
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> refused{0};
+    std::atomic<std::uint64_t> lost{0};
+    std::atomic<std::uint64_t> conflicts{0};
+    const decider::execute_options retry{.max_attempts = 1'000,
+                                         .first_backoff = std::chrono::microseconds{1},
+                                         .max_backoff = std::chrono::microseconds{500}};
+    const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
+      std::mt19937_64 random(t + 1);
+      for (std::uint64_t i = 0; i < share; ++i) {
+        const auto r =
+            handler.handle(book{"r" + std::to_string(random() % hotel), static_cast<int>(random() % 365)}, retry);
+        if (r) {
+          ++accepted;
+          conflicts += r->attempts - 1;
+        } else if (std::holds_alternative<already_booked>(r.error())) {
+          ++refused;
+        } else {
+          ++lost;
+        }
+      }
+    });
+    const auto log = store.read(decider::query::all());
+    std::set<std::pair<std::string, int>> booked;
+    std::uint64_t twice = 0;
+    for (const auto& e : *log) {
+      const auto& b = std::get<night_booked>(e.event);
+      twice += booked.insert({b.room, b.night}).second ? 0 : 1;
+    }
+    outcome out{seconds, o.n, accepted.load(), lost.load(), twice};
+    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
+    return out;
+  });
+}
+
 // billing: billable user activities, one batch over n completed activities of n / 2 users: the time to build and append
 // it.
 outcome billing(const options& o) {
@@ -449,6 +502,8 @@ const std::map<std::string, workload>& workloads() {
       {"course", course},
       {"course-decider", course_decider},
       {"billing", billing},
+      {"booking-per-room", booking<false>},
+      {"booking-per-night", booking<true>},
       {"membership", membership},
       {"transfer-dcb", transfer<transfers::dcb>},
       {"transfer-reservation", transfer<transfers::reservation>},
