@@ -357,7 +357,7 @@ outcome course_decider(const options& o) {
 }
 
 // booking-per-room, booking-per-night: n attempts to book a random night (of 365) of one of n / 150 rooms (so that
-// about one attempt in five finds its night taken), through a command_handler; one rule, two tag designs
+// about one attempt in six finds its night taken), through a command_handler; one rule, two tag designs
 // (workloads/booking.hpp). A night booked twice is a violation.
 template <bool PerNight>
 outcome booking(const options& o) {

@@ -1,6 +1,6 @@
-// Memory store benchmarks: conditional append throughput, a 100-event tag read against store size, the seed 002
-// subscription decision (read the decision model, decide, conditional append), and the billing batch of the billable
-// activities example.
+// Memory store benchmarks: conditional append throughput, a 100-event tag read against store size, the students and
+// courses subscription decision (read the decision model, decide, conditional append), and the billing batch of the
+// billable activities example.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -75,9 +75,9 @@ void read_tag(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-// Seed 002: read the decision model (course and student), decide, conditional append. A round is 20k decisions
-// on a fresh store of 1000 courses of capacity 30: 5000 students try 4 different courses each, each course gets 20
-// tries, so a decision reads up to 20 course events and 4 student events, and nearly all are accepted.
+// Students and courses: read the decision model (course and student), decide, conditional append. A round is 20k
+// decisions on a fresh store of 1000 courses of capacity 30: 5000 students try 4 different courses each, each course
+// gets 20 tries, so a decision reads up to 20 course events and 4 student events, and nearly all are accepted.
 void course_decision(benchmark::State& state) {
   using namespace course_workload;
   constexpr std::int64_t round = 20'000;

@@ -92,8 +92,10 @@ using billing_error = decider::error_of<billing>;      // the user's refusals, a
 // [/docs:batch]
 
 // [docs:billing-queue]
-// The read side a billing run starts from: every completed activity not yet batched, across all users,
-// with the version it is at now. A billing run in memory sends mark_batched with that version to each owner.
+// The read side a billing run starts from: every activity a batch may take now, across all users, with the version
+// it is at. The view folds the users' events with the user decider's own evolve and asks the user's rule which
+// activities it would let a batch take; it states no rule of its own. A billing run in memory sends mark_batched
+// with that version to each owner.
 struct billable {
   std::string user_id;
   std::string activity_id;
@@ -101,29 +103,22 @@ struct billable {
   friend bool operator==(const billable&, const billable&) = default;
 };
 
-struct queue_entry {
-  version_number version = 0;
-  bool completed = false;
-  bool batched = false;
-  friend bool operator==(const queue_entry&, const queue_entry&) = default;
-};
-using billing_queue = std::map<std::pair<std::string, std::string>, queue_entry>;  // (user, activity) -> entry
+using billing_queue = users_state;
 
 inline auto billing_queue_view() {
-  return decider::make_view<user_event, billing_queue>(billing_queue{}, [](billing_queue q, const user_event& e) {
-    auto& entry = q[{e.key, std::visit([](const auto& any) { return any.activity_id; }, e.value)}];
-    ++entry.version;
-    entry.completed = entry.completed || std::holds_alternative<activity_completed>(e.value);
-    entry.batched = entry.batched || std::holds_alternative<activity_batched>(e.value);
-    return q;
-  });
+  return decider::make_view<user_event, billing_queue>(
+      billing_queue{},
+      [everyone = users()](billing_queue q, const user_event& e) { return everyone.evolve(std::move(q), e); });
 }
 
-inline std::vector<billable> billable_activities(const billing_queue& q) {
+inline std::vector<billable> billable_activities(const billing_queue& everyone) {
+  const user the_user;
   std::vector<billable> out;
-  for (const auto& [ref, entry] : q) {
-    if (entry.completed && !entry.batched) {
-      out.push_back({ref.first, ref.second, entry.version});
+  for (const auto& [user_id, owner] : everyone) {
+    for (const auto& [activity_id, a] : owner.activities) {
+      if (the_user.decide(mark_batched{activity_id, {}, a.version}, owner).has_value()) {
+        out.push_back({user_id, activity_id, a.version});
+      }
     }
   }
   return out;

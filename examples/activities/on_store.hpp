@@ -6,9 +6,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -83,9 +85,29 @@ struct batch {
   std::size_t attempts = 0;
 };
 
+// The append's idempotency key: the batch id and a digest (FNV-1a) of the activities it names, so that the same batch
+// sent again is stored once, and another batch under a reused id is not mistaken for it.
+inline std::string batch_key(const take_batch& c) {
+  std::uint64_t digest = 14695981039346656037ULL;
+  const auto mix = [&](std::string_view text) {
+    for (const unsigned char ch : text) {
+      digest = (digest ^ ch) * 1099511628211ULL;
+    }
+    digest = (digest ^ 0xffU) * 1099511628211ULL;  // an end mark: ("ab", "c") and ("a", "bc") differ
+  };
+  for (const auto& ref : c.activities) {
+    mix(ref.user_id);
+    mix(ref.activity_id);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
+  return c.batch_id + "/" + hex;
+}
+
 // [docs:bill]
 // Takes every selected activity that is completed and not yet batched, at the version it is at, in one append.
-// The batch id is the append's idempotency key: a batch retried after a lost acknowledgement is stored once.
+// The batch id with a digest of what it names is the append's idempotency key (batch_key): a batch retried after a
+// lost acknowledgement is stored once. Running a batch that was stored again finds nothing to bill.
 template <class Store>
 auto bill(Store& store, const std::string& batch_id, const selection& which,
           decider::execute_options options = retrying())
@@ -104,7 +126,7 @@ auto bill(Store& store, const std::string& batch_id, const selection& which,
   if (command.activities.empty()) {
     return failure(nothing_to_bill{});
   }
-  options.idempotency_key = batch_id;
+  options.idempotency_key = batch_key(command);
   auto done = decider::handle(store, billing{}, billing_command{std::move(command)}, options);
   if (!done) {
     return failure(std::move(done).error());

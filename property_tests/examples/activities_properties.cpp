@@ -156,7 +156,7 @@ TEST_CASE("activities: a batch takes exactly the billable activities it names, a
     std::vector<user_event> expected;
     std::set<activity_ref> named;
     for (const auto& ref : batch.activities) {
-      const auto& owner = users().instance(everyone, ref.user_id);
+      const auto owner = users().instance(everyone, ref.user_id);
       const auto at = owner.activities.find(ref.activity_id);
       if (named.insert(ref).second && at != owner.activities.end() && at->second.completed && !at->second.batched) {
         expected.push_back({ref.user_id, activity_batched{ref.activity_id, "b9", at->second.version}});

@@ -218,3 +218,21 @@ TEST_CASE("the instance cache moves a state out to one decision, and gives copie
   cache.put("c", {2, 6});  // a third instance evicts one of the two
   CHECK(cache.size() == 2);
 }
+
+TEST_CASE("a boundary of many items finds an item it holds, before and after it is reused", "[store][boundary]") {
+  decider::detail::boundary_planner planner;
+  const std::vector<std::string> types{"a", "b"};
+  const auto tags_of = [](int i) { return std::vector<decider::tag>{"k:" + std::to_string(i)}; };
+  for (int round = 0; round < 2; ++round) {  // the second round reuses the items' buffers after reset()
+    planner.reset();
+    for (int i = 0; i < 40; ++i) {
+      CHECK(planner.add(types, tags_of(i)) == static_cast<std::size_t>(i));
+    }
+    // Past 16 items the planner looks items up in its index: each is found, not added again.
+    for (int i = 39; i >= 0; --i) {
+      CHECK(planner.add(types, tags_of(i)) == static_cast<std::size_t>(i));
+    }
+    CHECK(planner.add({"a"}, tags_of(3)) == 40);  // the same tags with other types is another item
+    CHECK(planner.items().size() == 41);
+  }
+}

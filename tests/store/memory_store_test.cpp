@@ -41,7 +41,7 @@ std::vector<position> positions(const decider::read_result<event>& r) {
 }
 
 // c1 defined (1), c10 defined (2), s1 -> c1 (3), note tagged a,b (4), s2 -> c10 (5)
-void seed(store& s) {
+void fill(store& s) {
   REQUIRE(s.append(batch({course_defined{"c1", 2}, course_defined{"c10", 3}})).value() == 2);
   REQUIRE(s.append(batch({student_subscribed{"s1", "c1"}})).value() == 3);
   REQUIRE(s.append(batch({note{"x", {"a", "b"}}})).value() == 4);
@@ -54,7 +54,7 @@ TEST_CASE("memory_store models event_store", "[store][memory]") { STATIC_REQUIRE
 
 TEST_CASE("checklist 1: queries match by type and by all tags, items OR'ed", "[store][memory]") {
   store s;
-  seed(s);
+  fill(s);
   CHECK(positions(s.read(query::all())) == std::vector<position>{1, 2, 3, 4, 5});
   CHECK(positions(s.read(decider::tagged({make_tag("course", "c1")}))) == std::vector<position>{1, 3});
   // Tags are exact: "course:c1" does not match "course:c10".
@@ -82,7 +82,7 @@ TEST_CASE("checklist 1: queries match by type and by all tags, items OR'ed", "[s
 
 TEST_CASE("checklist 2: reads ascend, from is inclusive, backwards and limit", "[store][memory]") {
   store s;
-  seed(s);
+  fill(s);
   CHECK(positions(s.read(query::all(), read_options{.from = 3})) == std::vector<position>{3, 4, 5});
   CHECK(positions(s.read(query::all(), read_options{.from = 3, .backwards = true})) == std::vector<position>{3, 2, 1});
   CHECK(positions(s.read(query::all(), read_options{.backwards = true, .limit = 2})) == std::vector<position>{5, 4});
@@ -111,7 +111,7 @@ TEST_CASE("checklist 5: a condition fails iff a matching event is stored after i
   // [docs:condition]
   const auto c1 = decider::tagged({"course:c1"});  // matches 1 and 3
   store t;
-  seed(t);
+  fill(t);
   CHECK(t.append(batch({note{"after 3", {"course:c1"}}}), append_condition{c1, 3}).value() == 6);
   auto stale = t.append(batch({note{"after 2", {}}}), append_condition{c1, 2});
   REQUIRE_FALSE(stale.has_value());
@@ -129,7 +129,7 @@ TEST_CASE("checklist 5: a condition fails iff a matching event is stored after i
 TEST_CASE("checklist 5 (position check): condition after the head passes when nothing newer matches",
           "[store][memory]") {
   store s;
-  seed(s);
+  fill(s);
   CHECK(s.append(batch({note{"n", {}}}), append_condition{decider::tagged({"course:c1"}), 5}).value() == 6);
 }
 
@@ -227,7 +227,7 @@ TEST_CASE("read_each visits what read returns, in place, for a streaming store a
           "[store][memory]") {
   STATIC_REQUIRE(decider::streaming_event_store<store>);
   store s;
-  seed(s);
+  fill(s);
   const auto q = decider::events({"student_subscribed"}) | decider::tagged({"a"});
   for (const auto& options : {read_options{}, read_options{.from = 4}, read_options{.backwards = true, .limit = 2}}) {
     std::vector<position> visited;
@@ -287,7 +287,7 @@ TEST_CASE("queries of thousands of items: the union keeps each item once, in ord
 
 TEST_CASE("read_each reports which items of the query each event matched", "[store][memory]") {
   store s;
-  seed(s);
+  fill(s);
   const auto q = decider::events({"student_subscribed"}) | decider::tagged({"a"}) | decider::tagged({"course:c1"});
   std::vector<std::pair<position, decider::matched_items>> seen;
   REQUIRE(decider::read_each(s, q, {}, [&](const auto& e, decider::matched_items items) {
