@@ -90,8 +90,8 @@ struct batch {
 inline std::string batch_key(const take_batch& c) {
   std::uint64_t digest = 14695981039346656037ULL;
   const auto mix = [&](std::string_view text) {
-    for (const unsigned char ch : text) {
-      digest = (digest ^ ch) * 1099511628211ULL;
+    for (const char ch : text) {
+      digest = (digest ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
     }
     digest = (digest ^ 0xffU) * 1099511628211ULL;  // an end mark: ("ab", "c") and ("a", "bc") differ
   };
