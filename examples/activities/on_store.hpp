@@ -123,9 +123,6 @@ auto bill(Store& store, const std::string& batch_id, const selection& which,
     command.activities.push_back({c.event.key, std::get<activity_completed>(c.event.value).activity_id});
     through = c.position;
   }
-  if (command.activities.empty()) {
-    return failure(nothing_to_bill{});
-  }
   options.idempotency_key = batch_key(command);
   auto done = decider::handle(store, billing{}, billing_command{std::move(command)}, options);
   if (!done) {

@@ -112,6 +112,9 @@ TEST_CASE("billable activities on the store: a batch by date range takes the day
   CHECK(rest->activities.size() == 20 * 3);
   CHECK(refused_with(on_store::bill(s, "empty", on_store::completed_between(2026y / nov / 9, 2026y / nov / 3)),
                      nothing_to_bill{}));
+  // A batch that names no activity names no user: its boundary selects no event, so it reads nothing.
+  CHECK(decider::boundary_of(billing{}, billing_command{take_batch{"none", {}}}) == decider::query::none());
+  CHECK(refused_with(decider::handle(s, billing{}, billing_command{take_batch{"none", {}}}), nothing_to_bill{}));
   CHECK(on_store::broken_rules_in(s).empty());
 }
 

@@ -112,8 +112,14 @@ class boundary_planner {
 
   [[nodiscard]] std::size_t slots() const noexcept { return slots_; }
   [[nodiscard]] const std::vector<query_item>& items() const noexcept { return query_.items; }
-  // The union of the items; `every` when a part reads every event (then it matches all, and items() tells the parts).
-  [[nodiscard]] const query& union_query() const noexcept { return all_ ? every_ : query_; }
+  // The union of the items; `every` when a part reads every event (then it matches all, and items() tells the
+  // parts); query::none() when no part names anything (a rule whose boundary names no instance reads nothing).
+  [[nodiscard]] const query& union_query() const noexcept {
+    if (all_) {
+      return every_;
+    }
+    return query_.items.empty() ? query::none() : query_;
+  }
   // A buffer for an instance's tags, to be filled and passed to add().
   [[nodiscard]] std::vector<tag>& tag_buffer() noexcept { return tags_; }
 

@@ -64,6 +64,13 @@ struct query {
 
   [[nodiscard]] static query all() { return {}; }
   [[nodiscard]] bool matches_all() const noexcept { return items.empty(); }
+  // A query that selects no event: one item of the reserved type name "decider:none" (name no event type so).
+  // A decision whose boundary names nothing reads nothing, and its append condition guards nothing.
+  [[nodiscard]] static const query& none() {
+    static const query nothing{{query_item{{std::string(none_type)}, {}}}};
+    return nothing;
+  }
+  static constexpr std::string_view none_type = "decider:none";
 
   [[nodiscard]] bool matches(std::string_view type, const std::vector<tag>& event_tags) const {
     return items.empty() || std::any_of(items.begin(), items.end(),
