@@ -67,6 +67,40 @@ struct outcome {
   std::vector<std::pair<std::string, std::uint64_t>> extra{};  // workload-specific counts
 };
 
+// The decisions of a workload, counted from its threads: accepted (and the attempts beyond the first), refused by
+// the rule, and lost (a store failure, or the retry bound reached).
+struct tally {
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::uint64_t> lost{0};
+  std::atomic<std::uint64_t> conflicts{0};
+
+  // r: a runner's result; is_refusal(error): whether the error is the rule's refusal.
+  template <class Result, class IsRefusal>
+  void count(const Result& r, IsRefusal is_refusal) {
+    if (r) {
+      ++accepted;
+      if constexpr (requires { r->attempts; }) {
+        conflicts += r->attempts - 1;
+      }
+    } else if (is_refusal(r.error())) {
+      ++refused;
+    } else {
+      ++lost;
+    }
+  }
+  [[nodiscard]] outcome result(double seconds, std::uint64_t ops, std::uint64_t violations) const {
+    outcome out{seconds, ops, accepted.load(), lost.load(), violations};
+    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
+    return out;
+  }
+};
+
+// The retries of a contended workload: many quick attempts rather than few slow ones.
+inline const decider::execute_options contended_retry{.max_attempts = 1'000,
+                                                      .first_backoff = std::chrono::microseconds{1},
+                                                      .max_backoff = std::chrono::microseconds{500}};
+
 // Runs body(thread, share) on `concurrency` threads started together; returns the wall seconds until all end.
 // Thread t gets the operations t, t + concurrency, ... of n.
 template <class Body>
@@ -268,32 +302,17 @@ outcome course(const options& o) {
       (void)store.append({{course_defined{"c" + std::to_string(c), 30}}});
     }
     const std::uint64_t students = std::max<std::uint64_t>(o.n / 4, 1);
-    std::atomic<std::uint64_t> accepted{0};
-    std::atomic<std::uint64_t> refused{0};
-    std::atomic<std::uint64_t> lost{0};
-    std::atomic<std::uint64_t> conflicts{0};
-    const decider::execute_options retry{.max_attempts = 1'000,
-                                         .first_backoff = std::chrono::microseconds{1},
-                                         .max_backoff = std::chrono::microseconds{500}};
+    tally counted;
     const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
       std::mt19937_64 random(t + 1);
       for (std::uint64_t i = 0; i < share; ++i) {
         const auto student = "s" + std::to_string(random() % students);
-        const auto r = subscribe(store, student, "c" + std::to_string(random() % courses), retry);
-        if (r) {
-          ++accepted;
-          conflicts += r->attempts - 1;
-        } else if (std::holds_alternative<refusal>(r.error())) {
-          ++refused;
-        } else {
-          ++lost;
-        }
+        counted.count(subscribe(store, student, "c" + std::to_string(random() % courses), contended_retry),
+                      [](const auto& error) { return std::holds_alternative<refusal>(error); });
       }
     });
     const auto log = store.read(decider::query::all());
-    outcome out{seconds, o.n, accepted.load(), lost.load(), violations(*log)};
-    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
-    return out;
+    return counted.result(seconds, o.n, violations(*log));
   });
 }
 
@@ -325,34 +344,21 @@ outcome course_decider(const options& o) {
     }
     flush();
     decider::command_handler handler(store, registration{}, {.max_instances = static_cast<std::size_t>(students)});
-    std::atomic<std::uint64_t> accepted{0};
-    std::atomic<std::uint64_t> refused{0};
-    std::atomic<std::uint64_t> lost{0};
-    std::atomic<std::uint64_t> conflicts{0};
-    const decider::execute_options retry{.max_attempts = 1'000,
-                                         .first_backoff = std::chrono::microseconds{1},
-                                         .max_backoff = std::chrono::microseconds{500}};
+    tally counted;
     const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
       std::mt19937_64 random(t + 1);
       for (std::uint64_t i = 0; i < share; ++i) {
         const auto student = "s" + std::to_string(random() % students);
-        const auto r = handler.handle(subscribe{student, "c" + std::to_string(random() % courses)}, retry);
-        if (r) {
-          ++accepted;
-          conflicts += r->attempts - 1;
-        } else if (std::holds_alternative<course_full>(r.error()) ||
-                   std::holds_alternative<too_many_courses>(r.error()) ||
-                   std::holds_alternative<already_subscribed>(r.error())) {
-          ++refused;
-        } else {
-          ++lost;
-        }
+        counted.count(handler.handle(subscribe{student, "c" + std::to_string(random() % courses)}, contended_retry),
+                      [](const auto& error) {
+                        return std::holds_alternative<course_full>(error) ||
+                               std::holds_alternative<too_many_courses>(error) ||
+                               std::holds_alternative<already_subscribed>(error);
+                      });
       }
     });
     const auto log = store.read(decider::query::all());
-    outcome out{seconds, o.n, accepted.load(), lost.load(), static_cast<std::uint64_t>(violations(*log))};
-    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
-    return out;
+    return counted.result(seconds, o.n, static_cast<std::uint64_t>(violations(*log)));
   });
 }
 
@@ -372,26 +378,13 @@ outcome booking(const options& o) {
     }();
     const std::uint64_t hotel = std::max<std::uint64_t>(o.n / 150, 1);
     decider::command_handler handler(store, rooms, {.max_instances = static_cast<std::size_t>(hotel * 365)});
-    std::atomic<std::uint64_t> accepted{0};
-    std::atomic<std::uint64_t> refused{0};
-    std::atomic<std::uint64_t> lost{0};
-    std::atomic<std::uint64_t> conflicts{0};
-    const decider::execute_options retry{.max_attempts = 1'000,
-                                         .first_backoff = std::chrono::microseconds{1},
-                                         .max_backoff = std::chrono::microseconds{500}};
+    tally counted;
     const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
       std::mt19937_64 random(t + 1);
       for (std::uint64_t i = 0; i < share; ++i) {
-        const auto r =
-            handler.handle(book{"r" + std::to_string(random() % hotel), static_cast<int>(random() % 365)}, retry);
-        if (r) {
-          ++accepted;
-          conflicts += r->attempts - 1;
-        } else if (std::holds_alternative<already_booked>(r.error())) {
-          ++refused;
-        } else {
-          ++lost;
-        }
+        counted.count(handler.handle(book{"r" + std::to_string(random() % hotel), static_cast<int>(random() % 365)},
+                                     contended_retry),
+                      [](const auto& error) { return std::holds_alternative<already_booked>(error); });
       }
     });
     const auto log = store.read(decider::query::all());
@@ -401,9 +394,7 @@ outcome booking(const options& o) {
       const auto& b = std::get<night_booked>(e.event);
       twice += booked.insert({b.room, b.night}).second ? 0 : 1;
     }
-    outcome out{seconds, o.n, accepted.load(), lost.load(), twice};
-    out.extra = {{"refused", refused.load()}, {"conflicts_retried", conflicts.load()}};
-    return out;
+    return counted.result(seconds, o.n, twice);
   });
 }
 
@@ -443,21 +434,13 @@ outcome membership(const options& o) {
   using namespace memberships;
   return on_store<memberships::event>(o, [&](auto& store) {
     const std::uint64_t member_count = std::max<std::uint64_t>(o.n / 8, 1);
-    std::atomic<std::uint64_t> added{0};
-    std::atomic<std::uint64_t> refused{0};
-    std::atomic<std::uint64_t> lost{0};
+    tally counted;
     const double seconds = on_threads(o.n, o.concurrency, [&](std::uint64_t t, std::uint64_t share) {
       std::mt19937_64 random(t + 1);
       for (std::uint64_t i = 0; i < share; ++i) {
-        const auto r = add_membership_on(store, "m" + std::to_string(random() % member_count), 2026,
-                                         std::to_string(t) + "-" + std::to_string(i));
-        if (r) {
-          ++added;
-        } else if (std::holds_alternative<already_member_for_year>(r.error())) {
-          ++refused;
-        } else {
-          ++lost;
-        }
+        counted.count(add_membership_on(store, "m" + std::to_string(random() % member_count), 2026,
+                                        std::to_string(t) + "-" + std::to_string(i)),
+                      [](const auto& error) { return std::holds_alternative<already_member_for_year>(error); });
       }
     });
     std::map<std::string, int> per_member;
@@ -466,9 +449,7 @@ outcome membership(const options& o) {
     for (const auto& e : *log) {
       twice += ++per_member[std::get<membership_added>(e.event).member_id] > 1 ? 1 : 0;
     }
-    outcome out{seconds, o.n, added.load(), lost.load(), twice};
-    out.extra = {{"refused", refused.load()}};
-    return out;
+    return counted.result(seconds, o.n, twice);
   });
 }
 

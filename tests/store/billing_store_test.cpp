@@ -5,9 +5,12 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -40,6 +43,30 @@ bool refused_with(const Result& r, const Error&) {
   // The runner's error is flat: the domain's refusals beside the store's failures.
   return !r.has_value() && std::holds_alternative<Error>(r.error());
 }
+
+// A store through which a batch runs: just before its first conditional append, another writer's command is
+// stored (straight into the inner store), as an edit landing between the batch's read and its append. With
+// `honour_conditions` false it passes appends on without their condition, as a store that ignored them would.
+struct edit_before_append {
+  using event_type = store::event_type;
+  store* inner;
+  std::function<void()> other_writer;  // runs once
+  bool honour_conditions = true;
+
+  [[nodiscard]] decider::read_result<event_type> read(const decider::query& q,
+                                                      const decider::read_options& options = {}) const {
+    return inner->read(q, options);
+  }
+  [[nodiscard]] decider::append_result append(
+      std::vector<decider::event_to_append<event_type>> batch,
+      const std::optional<decider::append_condition>& condition = std::nullopt) {
+    if (condition && other_writer) {
+      const auto write = std::exchange(other_writer, nullptr);
+      write();
+    }
+    return inner->append(std::move(batch), honour_conditions ? condition : std::nullopt);
+  }
+};
 
 }  // namespace billing_store
 using namespace billing_store;
@@ -170,6 +197,42 @@ TEST_CASE("billable activities on the store: edits racing with a batch are never
   const auto log = s.read(decider::events({"activity_edited"}));
   REQUIRE(log.has_value());
   CHECK(static_cast<int>(log->size()) == edits_accepted);
+}
+
+TEST_CASE(
+    "billable activities on the store: an edit stored between a batch's read and its append makes the batch "
+    "decide again, with the new version",
+    "[store][activities][concurrency]") {
+  // The version a batch recorded for u1's activity a0, when an edit of it lands just before the batch's append.
+  const auto race = [](bool honour_conditions, std::vector<std::string>& broken) {
+    store s;
+    completed_activities(s, 3, 2);
+    edit_before_append racing{&s,
+                              [&] {
+                                REQUIRE(on_store::send(s, "u1", edit_activity{"a0", "late edit"}));
+                              },
+                              honour_conditions};
+    const auto batch = on_store::bill(racing, "b1", on_store::completed_since(0));
+    REQUIRE(batch.has_value());
+    CHECK(batch->activities.size() == 6);
+    CHECK(batch->attempts == (honour_conditions ? 2U : 1U));  // the edit broke the first append's condition
+    broken = on_store::broken_rules_in(s);
+    CHECK(refused_with(on_store::send(s, "u1", edit_activity{"a0", "too late"}), already_batched{}));
+    for (const auto& t : batch->activities) {
+      if (t.user_id == "u1" && t.activity_id == "a0") return t.version;
+    }
+    FAIL("the batch did not take u1's activity a0");
+    return version_number{0};
+  };
+  std::vector<std::string> broken;
+  const auto seen = race(true, broken);
+  // The replay checks that each batched version is the one the activity was at when the batch was stored.
+  CHECK(broken.empty());
+  // A store that ignored the condition would store the batch with the version it read first.
+  std::vector<std::string> broken_without_condition;
+  const auto stale = race(false, broken_without_condition);
+  CHECK(seen == stale + 1);
+  CHECK(broken_without_condition == std::vector<std::string>{"a batch records the version it saw"});
 }
 
 TEST_CASE("billable activities: the log replay names each broken rule", "[store][activities]") {
