@@ -1,5 +1,7 @@
 // The SQLite store with several processes on one file: racers, the conformance workload from three processes,
 // a writer killed with SIGKILL twenty times in the middle of its appends, and connections opening a new file at once.
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 #include <memory>
 #include <mutex>
@@ -21,6 +23,21 @@ inline decider_test::durable_target<store> target(const std::string& path) {
             REQUIRE(s.has_value());
             return std::move(*s);
           }};
+}
+// The journal mode a database file is in, as a new connection finds it ("wal" once a store has opened it).
+inline std::string journal_mode(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string mode;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+      mode = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+  return mode;
 }
 }  // namespace sqlite_processes
 using namespace sqlite_processes;
@@ -78,6 +95,10 @@ TEST_CASE("SQLite: connections that open a new file at the same moment all get t
     }
     for (auto& t : threads) {
       t.join();
+    }
+    if (journal_mode(path) != "wal") {
+      const std::lock_guard lock(failures_lock);
+      failures.push_back(path + " is in journal mode \"" + journal_mode(path) + "\", not WAL");
     }
   }
   INFO((failures.empty() ? std::string{} : failures.front()));
