@@ -4,11 +4,15 @@
 #include "decider/store/handle.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstddef>
+#include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "decider/detail/slot_index.hpp"
 #include "decider/fold.hpp"
 #include "decider/store/memory.hpp"
 #include "student_course/course.hpp"
@@ -217,6 +221,36 @@ TEST_CASE("the instance cache moves a state out to one decision, and gives copie
   cache.put("b", {1, 5});
   cache.put("c", {2, 6});  // a third instance evicts one of the two
   CHECK(cache.size() == 2);
+}
+
+TEST_CASE("the instance cache's index finds every key it holds while keys come and go", "[store][boundary]") {
+  // Integer keys hash to themselves: multiples of 64 share a home cell, so runs form and erasing shifts them back.
+  std::vector<int> slots;  // slot -> key, as the cache's slots hold them
+  const auto key_at = [&](std::size_t slot) -> const int& { return slots[slot]; };
+  decider::detail::slot_index<int> index;
+  std::map<int, std::size_t> model;
+  std::mt19937 random(7);
+  for (int step = 0; step < 20'000; ++step) {
+    const int key = static_cast<int>(random() % 40) * (random() % 2 == 0 ? 64 : 1);
+    const bool held = model.count(key) != 0;
+    if (held && random() % 2 == 0) {
+      index.erase(key, key_at);
+      model.erase(key);
+    } else if (!held) {
+      slots.push_back(key);
+      index.insert(key, slots.size() - 1);
+      model[key] = slots.size() - 1;
+    }
+    if (step % 97 == 0) {
+      int wrong = 0;  // keys the index answers for differently from the model
+      for (int k = 0; k < 40 * 64; ++k) {
+        const auto at = model.find(k);
+        wrong +=
+            index.find(k, key_at) == (at == model.end() ? decider::detail::slot_index<int>::none : at->second) ? 0 : 1;
+      }
+      REQUIRE(wrong == 0);
+    }
+  }
 }
 
 TEST_CASE("a boundary of many items finds an item it holds, before and after it is reused", "[store][boundary]") {

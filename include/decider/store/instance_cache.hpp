@@ -11,10 +11,10 @@
 #include <mutex>
 #include <optional>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "decider/detail/slot_index.hpp"
 #include "decider/store/event.hpp"
 
 namespace decider {
@@ -30,9 +30,48 @@ concept hashable_key = requires(const Key& k) {
   { std::hash<Key>{}(k) } -> std::convertible_to<std::size_t>;
 };
 
-// A hash map for keys std::hash knows, an ordered map for the others.
-template <class Key, class Value>
-using instance_map = std::conditional_t<hashable_key<Key>, std::unordered_map<Key, Value>, std::map<Key, Value>>;
+// Where the cache finds a key's slot: an open-addressing index for keys std::hash knows (see slot_index.hpp), an
+// ordered map for the others.
+template <class Key>
+class instance_index {
+ public:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  template <class KeyAt>
+  [[nodiscard]] std::size_t find(const Key& key, const KeyAt& key_at) const {
+    if constexpr (hashable_key<Key>) {
+      return hashed_.find(key, key_at);
+    } else {
+      const auto at = ordered_.find(key);
+      return at == ordered_.end() ? none : at->second;
+    }
+  }
+  void insert(const Key& key, std::size_t slot) {
+    if constexpr (hashable_key<Key>) {
+      hashed_.insert(key, slot);
+    } else {
+      ordered_.emplace(key, slot);
+    }
+  }
+  template <class KeyAt>
+  void erase(const Key& key, const KeyAt& key_at) {
+    if constexpr (hashable_key<Key>) {
+      hashed_.erase(key, key_at);
+    } else {
+      ordered_.erase(key);
+    }
+  }
+  void clear() {
+    hashed_.clear();
+    ordered_.clear();
+  }
+
+ private:
+  struct nothing {
+    void clear() {}
+  };
+  [[no_unique_address]] std::conditional_t<hashable_key<Key>, slot_index<Key>, nothing> hashed_;
+  [[no_unique_address]] std::conditional_t<hashable_key<Key>, nothing, std::map<Key, std::size_t>> ordered_;
+};
 
 }  // namespace detail
 
@@ -59,11 +98,11 @@ class instance_cache {
   // time (one found it taken) is contended from then on: each decision gets a copy, and the cache keeps the newest.
   [[nodiscard]] std::optional<entry> take(const Key& key) {
     std::lock_guard lock(mutex_);
-    const auto at = index_.find(key);
-    if (at == index_.end()) {
+    const std::size_t at = index_.find(key, key_at());
+    if (at == no_slot) {
       return std::nullopt;
     }
-    auto& s = slots_[at->second];
+    auto& s = slots_[at];
     if (!s.held) {
       s.contended = true;  // taken by a decision in progress: this one reads the instance's events
       return std::nullopt;
@@ -76,7 +115,7 @@ class instance_cache {
       taken = std::move(s.kept);
       taken->moved = true;
     }
-    taken->slot = at->second;
+    taken->slot = at;
     return taken;
   }
 
@@ -111,8 +150,8 @@ class instance_cache {
     std::size_t found = no_slot;
     if (e.slot < slots_.size() && slots_[e.slot].key == key) {
       found = e.slot;  // still where it was taken from (not evicted meanwhile)
-    } else if (const auto at = index_.find(key); at != index_.end()) {
-      found = at->second;
+    } else {
+      found = index_.find(key, key_at());
     }
     if (found != no_slot) {
       auto& s = slots_[found];
@@ -135,7 +174,7 @@ class instance_cache {
     s.held = true;
     s.used = true;
     s.contended = false;
-    index_.emplace(key, place);
+    index_.insert(key, place);
   }
 
   struct slot {
@@ -146,6 +185,11 @@ class instance_cache {
     bool contended = false;  // decisions used it at the same time: they get copies
   };
 
+  // The key a slot holds, for the index to compare keys with.
+  [[nodiscard]] auto key_at() const {
+    return [this](std::size_t at) -> const Key& { return slots_[at].key; };
+  }
+
   // Frees a slot for a new instance: the first one the hand finds unmarked (clearing marks on the way).
   std::size_t evict() {
     while (slots_[hand_].used) {
@@ -154,14 +198,14 @@ class instance_cache {
     }
     const std::size_t place = hand_;
     hand_ = (hand_ + 1) % slots_.size();
-    index_.erase(slots_[place].key);
+    index_.erase(slots_[place].key, key_at());
     return place;
   }
 
   std::size_t capacity_;
   mutable std::mutex mutex_;
   std::vector<slot> slots_;
-  detail::instance_map<Key, std::size_t> index_;
+  detail::instance_index<Key> index_;
   std::size_t hand_ = 0;
 };
 
