@@ -93,6 +93,23 @@ TEST_CASE("checklist 2: reads ascend, from is inclusive, backwards and limit", "
   CHECK(positions(s.read(q, read_options{.from = 2})) == std::vector<position>{2, 3, 5});
 }
 
+TEST_CASE("a forward read leaves out what each item's reader has seen, never an event another item asks for",
+          "[store][memory]") {
+  store s;
+  fill(s);
+  // Item 0: course c1's events (1, 3); item 1: the note tagged a (4); item 2: student s1's events (3).
+  const query q = decider::tagged({"course:c1"}) | decider::tagged({"a"}) | decider::tagged({"student:s1"});
+  const std::vector<position> seen{3, 0, 2};  // c1 seen through 3; nothing of the note; s1 through 2
+  std::vector<std::pair<position, decider::matched_items>> read;
+  REQUIRE(s.read_each(q, read_options{.items_after = seen},
+                      [&](const auto& e, decider::matched_items items) { read.emplace_back(e.position, items); }));
+  // Position 3 is still read for s1 (item 2), and reported as matching s1 alone; 1 is left out.
+  CHECK(read == std::vector<std::pair<position, decider::matched_items>>{{3, 0b100}, {4, 0b010}});
+  // Without the hint, or backwards, every match is read.
+  CHECK(positions(s.read(q)) == std::vector<position>{1, 3, 4});
+  CHECK(positions(s.read(q, read_options{.backwards = true, .items_after = seen})) == std::vector<position>{4, 3, 1});
+}
+
 TEST_CASE("checklist 3 and 4: positions start at 1 and increase, batches are non-empty and atomic", "[store][memory]") {
   store s;
   CHECK(s.head() == 0);

@@ -261,6 +261,7 @@ struct no_boundary_node {
   template <class Base, class S>
   static void keep(const Base&, plan&, S&, position, cache_type*) {}
   static void release(plan&, cache_type*) {}
+  static void bound(const plan&, const std::vector<position>&, std::vector<position>&) {}
 };
 
 template <class D>
@@ -337,6 +338,12 @@ struct own_boundary_node {
   }
   static void keep(const D&, plan&, state_of<D>&, position, cache_type*) {}
   static void release(plan&, cache_type*) {}
+  // Per item of the union, the position through which its readers' states cover it (this part reads it all).
+  static void bound(const plan& p, const std::vector<position>&, std::vector<position>& items_after) {
+    for (const std::size_t i : p.items) {
+      items_after[i] = 0;
+    }
+  }
 };
 
 // Whether a many part's instances have tags in a store: many<Key>(d, key_of, tags_of), or many<Key>(d) (keyed
@@ -467,6 +474,12 @@ struct many_node {
       }
     }
   }
+  // An instance's item needs nothing its starting state covers (the least, when instances share an item).
+  static void bound(const plan& p, const std::vector<position>& from, std::vector<position>& items_after) {
+    for (const auto& s : p) {
+      items_after[s.item] = std::min(items_after[s.item], from[s.index]);
+    }
+  }
 };
 
 // combine(a, b, ...): each part's node on its share of the state; a part the command does not concern reads nothing.
@@ -540,6 +553,10 @@ struct combined_node {
     }
     (indexes);
   }
+  static void bound(const plan& p, const std::vector<position>& from, std::vector<position>& items_after) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) { (node_t<Ds>::bound(std::get<Is>(p), from, items_after), ...); }
+    (indexes);
+  }
 };
 
 template <class F, class Command>
@@ -588,6 +605,9 @@ struct extended_node {
     inner::keep(d.inner(), p, state, through, cache);
   }
   static void release(plan& p, cache_type* cache) { inner::release(p, cache); }
+  static void bound(const plan& p, const std::vector<position>& from, std::vector<position>& items_after) {
+    inner::bound(p, from, items_after);
+  }
 };
 
 // What a decision's boundary is built in: the planner's items, the parts' plans, an index of the items by tag.
@@ -599,7 +619,8 @@ struct boundary_buffers {
   std::unordered_map<std::string_view, std::vector<std::size_t>> by_tag;  // many items: by each item's first tag
   std::vector<std::size_t> untagged;
   std::vector<std::size_t> hit_list;
-  std::vector<position> from;  // per slot: the position its starting state covers
+  std::vector<position> from;         // per slot: the position its starting state covers
+  std::vector<position> items_after;  // per item: what every state reading it covers (the read's hint)
 };
 
 // Buffers lent to decisions and given back; shared by threads (it locks).

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -320,6 +321,7 @@ struct model_start {
   State state;
   position read_after = 0;
   position through = 0;
+  std::span<const position> items_after{};  // per item of the model's query, what its state covers (a read hint)
 };
 
 template <class Model>
@@ -458,6 +460,7 @@ struct execute_fn {
           if (start.read_after > 0) {
             window.from = start.read_after + 1;  // a cached model has folded everything up to there
           }
+          window.items_after = start.items_after;
           const auto read =
               read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
                 state = model.evolve(std::move(state), e, items);

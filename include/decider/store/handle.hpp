@@ -86,7 +86,12 @@ class boundary_model {
     const auto& from = b_.from;
     position lowest = from.empty() ? 0 : *std::min_element(from.begin(), from.end());
     position highest = from.empty() ? 0 : *std::max_element(from.begin(), from.end());
-    return model_start<state_type>{std::move(s), lowest, highest};
+    // Each item is read from where the states reading it start, so that a store can skip what they cover.
+    constexpr auto unset = static_cast<position>(-1);
+    b_.items_after.assign(items().size(), unset);
+    node::bound(b_.plan, from, b_.items_after);
+    std::replace(b_.items_after.begin(), b_.items_after.end(), unset, position{0});
+    return model_start<state_type>{std::move(s), lowest, highest, b_.items_after};
   }
 
   template <class Event>

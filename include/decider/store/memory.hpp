@@ -186,12 +186,16 @@ class memory_store {
       return found;
     }
     found.reserve(std::min<std::size_t>(limit, 32));  // a decision's boundary: tens of events, one allocation
+    // Item i needs no event at or before the reader's items_after[i] (a forward read's hint).
+    const auto low_of = [&](std::size_t i) {
+      return !options.backwards && i < options.items_after.size() ? std::max(low, options.items_after[i] + 1) : low;
+    };
     if (q.matches_all() || q.items.size() == 1) {
       // One list to walk, in the order asked: stop as soon as the limit is reached.
       const query_item everything{};
       const query_item& item = q.matches_all() ? everything : q.items.front();
       const matched_items items = q.matches_all() ? 0 : 1;
-      for_each_match(item, low, high, options.backwards, [&](position p) {
+      for_each_match(item, q.matches_all() ? low : low_of(0), high, options.backwards, [&](position p) {
         found.push_back({p, items});
         return found.size() < limit;
       });
@@ -212,7 +216,7 @@ class memory_store {
       // no item is walked past that. An event kept at the end lies within the first L of every item it matches,
       // so the items reported for it are complete.
       std::size_t taken = 0;
-      for_each_match(item, low, high, options.backwards, [&](position p) {
+      for_each_match(item, low_of(i), high, options.backwards, [&](position p) {
         found.push_back({p, bit});
         return ++taken < limit;
       });

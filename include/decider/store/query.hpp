@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -146,6 +147,11 @@ struct read_options {
   std::optional<decider::position> from{};
   bool backwards = false;
   std::optional<std::size_t> limit{};  // at most this many events
+  // A hint for forward reads: the reader has already seen every event of query item i up to items_after[i], so a
+  // store may leave those out (an event is still returned when another item it matches asks for it). A store may
+  // ignore the hint; the reader filters what it has seen. Empty: no hint. decider::handle gives it for the
+  // instances its cache holds; the memory store uses it.
+  std::span<const decider::position> items_after{};
 };
 
 // An append succeeds only if no stored event matching `fail_if_events_match` has a position > after.
