@@ -141,6 +141,38 @@ TEST_CASE("a decider may state its own boundary for a command", "[store][boundar
   CHECK(ok.has_value());
 }
 
+// A decider that reads every event for every command (its boundary matches all).
+struct every_account : bank::account {
+  [[nodiscard]] decider::query boundary(const bank::command&) const { return decider::query::all(); }
+};
+
+// A store that keeps the per-item hint of the last read it was given.
+struct hint_recording_store : decider::memory_store<bank::event> {
+  mutable std::vector<decider::position> last_hint{};
+  mutable std::size_t reads_seen = 0;
+  template <class Visit>
+  decider::expected<std::size_t, decider::read_error> read_each(const decider::query& q,
+                                                                const decider::read_options& options,
+                                                                Visit&& visit) const {
+    last_hint.assign(options.items_after.begin(), options.items_after.end());
+    ++reads_seen;
+    return memory_store::read_each(q, options, std::forward<Visit>(visit));
+  }
+};
+
+TEST_CASE("a read of every event carries no per-item hint, a read of items carries one per item", "[store][boundary]") {
+  hint_recording_store store;
+  REQUIRE(decider::handle(store, one_account{}, bank::command{bank::open{"a1"}}).has_value());
+  REQUIRE(store.reads_seen == 1);
+  CHECK(store.last_hint == std::vector<decider::position>{0});
+  // One part reads every event, the other one account's: the read is of every event, its items only tell the
+  // parts apart, and a hint per item would describe a query the store is not given.
+  const auto both = decider::combine(every_account{}, one_account{});
+  REQUIRE(decider::handle(store, both, bank::command{bank::deposit{"a1", 5}}).has_value());
+  REQUIRE(store.reads_seen == 2);
+  CHECK(store.last_hint.empty());
+}
+
 TEST_CASE("subscriptions from 4 threads: no course over capacity, no student over 5, no double subscription",
           "[store][boundary][concurrency]") {
   decider::memory_store<event> store;

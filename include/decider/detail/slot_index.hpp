@@ -12,10 +12,13 @@
 
 namespace decider::detail {
 
+// "No slot": what the index, the cache's other index and the cache itself answer for a key they do not hold.
+inline constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
+
 template <class Key>
 class slot_index {
  public:
-  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  static constexpr std::size_t none = no_slot;
 
   // The slot holding `key`, or none.
   template <class KeyAt>

@@ -13,6 +13,7 @@
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,9 +66,9 @@ class boundary_planner {
   ~boundary_planner() = default;
 
   void reset() {
-    for (auto& item : query_.items) {
-      spare_.push_back(std::move(item));
-    }
+    // Spare items in reverse, so that the next decision's first item reuses this one's first (often the same
+    // types: then nothing is copied).
+    std::move(query_.items.rbegin(), query_.items.rend(), std::back_inserter(spare_));
     query_.items.clear();
     index_.clear();
     slots_ = 0;
@@ -98,8 +99,13 @@ class boundary_planner {
     } else {
       items.push_back(std::move(spare_.back()));
       spare_.pop_back();
-      items.back().types.assign(types.begin(), types.end());
-      items.back().tags.assign(tags.begin(), tags.end());
+      auto& reused = items.back();
+      if (reused.types != types) {
+        reused.types.assign(types.begin(), types.end());
+      }
+      if (reused.tags != tags) {
+        reused.tags.assign(tags.begin(), tags.end());
+      }
     }
     if (!index_.empty()) {
       index_.insert(items.size() - 1);

@@ -87,10 +87,14 @@ class boundary_model {
     position lowest = from.empty() ? 0 : *std::min_element(from.begin(), from.end());
     position highest = from.empty() ? 0 : *std::max_element(from.begin(), from.end());
     // Each item is read from where the states reading it start, so that a store can skip what they cover.
+    // (A read of every event has no items to hint at.)
     constexpr auto unset = static_cast<position>(-1);
-    b_.items_after.assign(items().size(), unset);
-    node::bound(b_.plan, from, b_.items_after);
-    std::replace(b_.items_after.begin(), b_.items_after.end(), unset, position{0});
+    b_.items_after.clear();
+    if (!selects().matches_all()) {
+      b_.items_after.assign(items().size(), unset);
+      node::bound(b_.plan, from, b_.items_after);
+      std::replace(b_.items_after.begin(), b_.items_after.end(), unset, position{0});
+    }
     return model_start<state_type>{std::move(s), lowest, highest, b_.items_after};
   }
 

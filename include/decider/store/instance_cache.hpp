@@ -35,7 +35,7 @@ concept hashable_key = requires(const Key& k) {
 template <class Key>
 class instance_index {
  public:
-  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  static constexpr std::size_t none = no_slot;
   template <class KeyAt>
   [[nodiscard]] std::size_t find(const Key& key, const KeyAt& key_at) const {
     if constexpr (hashable_key<Key>) {
@@ -87,7 +87,7 @@ class instance_cache {
     std::size_t slot = no_slot;  // where take() found it: put() looks there first
     bool moved = false;          // take() moved it out of the cache (the taker must put it back)
   };
-  static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
+  static constexpr std::size_t no_slot = detail::no_slot;
 
   explicit instance_cache(cache_options options = {}) : capacity_(options.max_instances) {}
   instance_cache(const instance_cache&) = delete;
