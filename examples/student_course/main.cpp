@@ -134,8 +134,8 @@ int main() {
   s.run(subscribe{"bob", "art"}, student_not_active{});
   s.run(rename_student{"ada", "Ada"});
   std::cout << "ada takes " << show(describe(std::get<0>(s.now).at("ada").courses)) << "; maths seats "
-            << std::get<1>(s.now).at("maths").students.size() << "/" << std::get<1>(s.now).at("maths").capacity
-            << ", physics " << std::get<1>(s.now).at("physics").students.size() << "/"
+            << std::get<1>(s.now).at("maths").subscriptions << "/" << std::get<1>(s.now).at("maths").capacity
+            << ", physics " << std::get<1>(s.now).at("physics").subscriptions << "/"
             << std::get<1>(s.now).at("physics").capacity << "\n";
   std::cout << "the invariants, each over random histories of the combined decider:\n";
 

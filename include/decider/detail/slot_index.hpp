@@ -10,6 +10,8 @@
 #include <functional>
 #include <vector>
 
+#include "decider/detail/prefetch.hpp"
+
 namespace decider::detail {
 
 // "No slot": what the index, the cache's other index and the cache itself answer for a key they do not hold.
@@ -25,6 +27,29 @@ class slot_index {
   [[nodiscard]] std::size_t find(const Key& key, const KeyAt& key_at) const {
     const std::size_t at = cell_of(key, key_at);
     return at == none ? none : cells_[at].slot - 1;
+  }
+
+  // Hints at a lookup of `key` to come: asks for the cell where it starts, reading nothing.
+  void prefetch(const Key& key) const {
+    if (!cells_.empty()) {
+      detail::prefetch(&cells_[hash_of(key) & mask()]);
+    }
+  }
+
+  // The slot a lookup of `key` most likely ends at (the first cell with its hash bits), keys not compared: a hint
+  // for prefetching the slot, or none.
+  [[nodiscard]] std::size_t likely(const Key& key) const {
+    if (cells_.empty()) {
+      return none;
+    }
+    const std::uint32_t h = hash_of(key);
+    const std::size_t m = mask();
+    for (std::size_t i = h & m; cells_[i].slot != 0; i = (i + 1) & m) {
+      if (cells_[i].hash == h) {
+        return cells_[i].slot - 1;
+      }
+    }
+    return none;
   }
 
   // Indexes `key` (not indexed yet) as held by `slot`.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "decider/detail/chunked_log.hpp"
+#include "decider/detail/prefetch.hpp"
 
 namespace decider::detail {
 
@@ -43,13 +44,9 @@ class string_index {
 
   // Starts loading the slot where `key` would be, so that lookups of several keys wait for memory together.
   void prefetch(std::string_view key) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
     if (!slots_.empty()) {
-      __builtin_prefetch(&slots_[hash_of(key) & mask()]);
+      detail::prefetch(&slots_[hash_of(key) & mask()]);
     }
-#else
-    (void)key;
-#endif
   }
 
   // The value stored for `key`, inserted (value-initialized) when there is none.

@@ -259,6 +259,7 @@ struct no_boundary_node {
   }
   template <class Base>
   static void make_plan(const Base&, const selection&, boundary_planner&, plan&) {}
+  static void prefetch(const plan&, const cache_type*, int) {}
   template <class Base, class S>
   static void start(const Base&, plan&, S&, std::vector<position>&, cache_type*) {}
   template <class Base, class S, class Event>
@@ -332,6 +333,7 @@ struct own_boundary_node {
       p.items.push_back(planner.add(item.normalized()));
     }
   }
+  static void prefetch(const plan&, const cache_type*, int) {}
   static void start(const D&, plan&, state_of<D>&, std::vector<position>&, cache_type*) {}
   template <class Event>
   static void evolve(const D& d, const plan& p, state_of<D>& state, const std::vector<position>&,
@@ -409,6 +411,14 @@ struct many_node {
     }
     if (!std::is_sorted(p.begin(), p.end(), [](const slot& a, const slot& b) { return a.item < b.item; })) {
       std::stable_sort(p.begin(), p.end(), [](const slot& a, const slot& b) { return a.item < b.item; });
+    }
+  }
+  // A hint that start() follows (see instance_cache::prefetch).
+  static void prefetch(const plan& p, const cache_type* cache, int stage) {
+    if (cache != nullptr) {
+      for (const auto& s : p) {
+        cache->prefetch(s.key, stage);
+      }
     }
   }
   static void start(const base&, plan& p, state_of<base>& state, std::vector<position>& from, cache_type* cache) {
@@ -529,6 +539,12 @@ struct combined_node {
     }
     (indexes);
   }
+  static void prefetch(const plan& p, const cache_type* cache, int stage) {
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      (node_t<Ds>::prefetch(std::get<Is>(p), cache == nullptr ? nullptr : &std::get<Is>(cache->parts), stage), ...);
+    }
+    (indexes);
+  }
   static void start(const base& d, plan& p, state_of<base>& state, std::vector<position>& from, cache_type* cache) {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       (node_t<Ds>::start(part<Is>(d), std::get<Is>(p), std::get<Is>(state), from,
@@ -599,6 +615,7 @@ struct extended_node {
   static void make_plan(const base& d, selection s, boundary_planner& planner, plan& p) {
     inner::make_plan(d.inner(), std::move(s), planner, p);
   }
+  static void prefetch(const plan& p, const cache_type* cache, int stage) { inner::prefetch(p, cache, stage); }
   static void start(const base& d, plan& p, state_of<base>& state, std::vector<position>& from, cache_type* cache) {
     inner::start(d.inner(), p, state, from, cache);
   }

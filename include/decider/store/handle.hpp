@@ -82,6 +82,10 @@ class boundary_model {
   [[nodiscard]] auto start() const {
     state_type s = initial_state();
     node::release(b_.plan, cache_);  // what an earlier attempt took and did not keep
+    if constexpr (Caching) {
+      node::prefetch(b_.plan, cache_, 0);  // every instance's fetches started before any is waited for
+      node::prefetch(b_.plan, cache_, 1);
+    }
     node::start(d_, b_.plan, s.partial, b_.from, cache_);
     const auto& from = b_.from;
     position lowest = from.empty() ? 0 : *std::min_element(from.begin(), from.end());

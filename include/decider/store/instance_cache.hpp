@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "decider/detail/prefetch.hpp"
 #include "decider/detail/slot_index.hpp"
 #include "decider/store/event.hpp"
 
@@ -63,6 +64,19 @@ class instance_index {
   void clear() {
     hashed_.clear();
     ordered_.clear();
+  }
+  // Prefetching hints (keys std::hash knows only): the cell a lookup starts at; the slot it likely ends at.
+  void prefetch(const Key& key) const {
+    if constexpr (hashable_key<Key>) {
+      hashed_.prefetch(key);
+    }
+  }
+  [[nodiscard]] std::size_t likely(const Key& key) const {
+    if constexpr (hashable_key<Key>) {
+      return hashed_.likely(key);
+    } else {
+      return none;
+    }
   }
 
  private:
@@ -117,6 +131,17 @@ class instance_cache {
     }
     taken->slot = at;
     return taken;
+  }
+
+  // A hint that take(key) follows, in two stages: fetch the index cell (stage 0), then the slot it names (stage 1).
+  // A decision gives each stage for all its instances before taking any, so that their memory fetches overlap.
+  void prefetch(const Key& key, int stage) const {
+    std::lock_guard lock(mutex_);
+    if (stage == 0) {
+      index_.prefetch(key);
+    } else if (const std::size_t at = index_.likely(key); at < slots_.size()) {
+      detail::prefetch(&slots_[at]);
+    }
   }
 
   // Keeps the entry unless the one kept already covers more of the log.

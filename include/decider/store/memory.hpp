@@ -182,10 +182,16 @@ class memory_store {
     }
     std::vector<hit> found;
     const std::size_t limit = options.limit.value_or(static_cast<std::size_t>(-1));
+    // A decision's boundary: tens of events, one allocation; none when nothing matches (a cached state's read).
+    const auto add = [&](position p, matched_items items) {
+      if (found.capacity() == 0) {
+        found.reserve(std::min<std::size_t>(limit, 32));
+      }
+      found.push_back({p, items});
+    };
     if (low > high || limit == 0) {
       return found;
     }
-    found.reserve(std::min<std::size_t>(limit, 32));  // a decision's boundary: tens of events, one allocation
     // Item i needs no event at or before the reader's items_after[i] (a forward read's hint).
     const auto low_of = [&](std::size_t i) {
       return !options.backwards && i < options.items_after.size() ? std::max(low, options.items_after[i] + 1) : low;
@@ -196,7 +202,7 @@ class memory_store {
       const query_item& item = q.matches_all() ? everything : q.items.front();
       const matched_items items = q.matches_all() ? 0 : 1;
       for_each_match(item, q.matches_all() ? low : low_of(0), high, options.backwards, [&](position p) {
-        found.push_back({p, items});
+        add(p, items);
         return found.size() < limit;
       });
       return found;
@@ -217,7 +223,7 @@ class memory_store {
       // so the items reported for it are complete.
       std::size_t taken = 0;
       for_each_match(item, low_of(i), high, options.backwards, [&](position p) {
-        found.push_back({p, bit});
+        add(p, bit);
         return ++taken < limit;
       });
     }
