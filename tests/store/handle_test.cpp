@@ -4,6 +4,7 @@
 #include "decider/store/handle.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <random>
@@ -15,6 +16,7 @@
 #include "decider/detail/slot_index.hpp"
 #include "decider/fold.hpp"
 #include "decider/store/memory.hpp"
+#include "decider/testing/faults.hpp"
 #include "student_course/course.hpp"
 #include "student_course/on_store.hpp"
 #include "support/bank.hpp"
@@ -31,13 +33,15 @@ decider::query_item course_item(const std::string& id) {
   return {{"course_cancelled", "course_capacity_changed", "course_defined", "student_subscribed"}, {"course:" + id}};
 }
 
-// A store that counts the events its reads hand out (handle reads through read_each).
+// A store that counts its reads and the events they hand out (handle reads through read_each).
 struct counting_store : decider::memory_store<event> {
+  mutable std::size_t reads = 0;
   mutable std::size_t events_read = 0;
   template <class Visit>
   decider::expected<std::size_t, decider::read_error> read_each(const decider::query& q,
                                                                 const decider::read_options& options,
                                                                 Visit&& visit) const {
+    ++reads;
     auto visited = memory_store::read_each(q, options, std::forward<Visit>(visit));
     events_read += visited ? *visited : 0;
     return visited;
@@ -118,6 +122,80 @@ TEST_CASE("a command_handler reads only what was stored since it last saw an ins
   REQUIRE(handler.handle(register_student{"s9", "s9"}).has_value());
   CHECK(handler.handle(subscribe{"s9", "c1"}).error() == decider::execute_error<error>{course_full{}});
   CHECK(handler.handle(subscribe{"s0", "c1"}).error() == decider::execute_error<error>{already_subscribed{}});
+}
+
+TEST_CASE("a command_handler decides on cached states without reading; a read confirms a refusal or a conflict",
+          "[store][boundary]") {
+  counting_store store;
+  decider::command_handler handler(store, registration{});
+  REQUIRE(handler.handle(define_course{"c1", "Maths", 2}).has_value());
+  for (const std::string id : {"s1", "s2", "s3"}) {
+    REQUIRE(handler.handle(register_student{id, id}).has_value());
+  }
+  // The student and the course are cached and current: the append's condition, item by item, is the only check.
+  store.reads = 0;
+  REQUIRE(handler.handle(subscribe{"s1", "c1"}).has_value());
+  CHECK(store.reads == 0);
+  // Another writer takes the last seat behind the handler's back: the course's cached state is behind, the
+  // condition fails, and the read finds that seat taken.
+  REQUIRE(decider::handle(store, registration{}, register_student{"x", "X"}).has_value());
+  REQUIRE(decider::handle(store, registration{}, subscribe{"x", "c1"}).has_value());
+  store.reads = 0;
+  CHECK(handler.handle(subscribe{"s2", "c1"}).error() == decider::execute_error<error>{course_full{}});
+  CHECK(store.reads == 1);
+  // A refusal on cached states stands only once a read confirms it: another writer adds a seat, and the handler,
+  // whose cached course is full, reads it and accepts.
+  REQUIRE(decider::handle(store, registration{}, change_capacity{"c1", 3}).has_value());
+  store.reads = 0;
+  const auto third = handler.handle(subscribe{"s3", "c1"});
+  REQUIRE(third.has_value());
+  CHECK(third->events == std::vector<event>{student_subscribed{"s3", "c1"}});
+  CHECK(store.reads == 1);
+  // With decide_first off, every decision reads first, current or not.
+  decider::command_handler reading(store, registration{}, {.decide_first = false});
+  REQUIRE(reading.handle(register_student{"s4", "s4"}).has_value());
+  REQUIRE(reading.handle(change_capacity{"c1", 4}).has_value());
+  store.reads = 0;
+  REQUIRE(reading.handle(subscribe{"s4", "c1"}).has_value());
+  CHECK(store.reads == 1);
+  const auto log = store.read(decider::query::all());
+  CHECK(violations(*log) == 0);
+}
+
+TEST_CASE("a command_handler deciding on cached states keeps the runners' promises when the store fails",
+          "[store][boundary][faults]") {
+  using decider::testing::fault_kind;
+  using decider::testing::store_call;
+  decider::memory_store<event> inner;
+  decider::testing::faulty_store store(inner, nullptr);
+  decider::command_handler handler(store, registration{});
+  REQUIRE(handler.handle(define_course{"c1", "Maths", 5}).has_value());
+  REQUIRE(handler.handle(register_student{"s1", "Ada"}).has_value());
+  const auto stored = [&] { return inner.read(decider::query::all())->size(); };
+  // Every append from now on reports a failed condition: each attempt reads and decides again, and after the last
+  // the answer is retries_exhausted, with nothing stored.
+  const auto reads = store.counts().reads;
+  store.set_plan(
+      decider::testing::from_call(store_call::append, store.counts().appends + 1, {fault_kind::conflict, {}}));
+  decider::execute_options options;
+  options.max_attempts = 3;
+  options.first_backoff = std::chrono::microseconds{0};
+  CHECK(handler.handle(subscribe{"s1", "c1"}, options).error() ==
+        decider::execute_error<error>{decider::retries_exhausted{3}});
+  CHECK(store.counts().reads == reads + 3);
+  CHECK(stored() == 2U);
+  // The answer to the append on cached states is lost: without an idempotency key it is returned at once (the
+  // event was stored, once; only the caller can tell).
+  store.set_plan(decider::testing::on_calls(store_call::append, {store.counts().appends + 1},
+                                            {fault_kind::unavailable_after, {}}));
+  const auto lost = handler.handle(subscribe{"s1", "c1"}, options);
+  REQUIRE_FALSE(lost.has_value());
+  CHECK(std::holds_alternative<decider::store_unavailable>(lost.error()));
+  CHECK(stored() == 3U);
+  // The next decision reads what its cached states miss and refuses as step() would.
+  store.set_plan(nullptr);
+  CHECK(handler.handle(subscribe{"s1", "c1"}).error() == decider::execute_error<error>{already_subscribed{}});
+  CHECK(stored() == 3U);
 }
 
 // A decider that states its own boundary: one account, its events tagged with its id.

@@ -48,6 +48,16 @@ class string_index {
       detail::prefetch(&slots_[hash_of(key) & mask()]);
     }
   }
+  // The next step of a lookup to come, once the slot is likely loaded: starts loading the entry the slot names.
+  void prefetch_entry(std::string_view key) const noexcept {
+    if (!slots_.empty()) {
+      const std::uint64_t h = hash_of(key);
+      const auto& s = slots_[h & mask()];
+      if (s.entry != 0 && s.check == check_of(h)) {
+        detail::prefetch(&entries_[s.entry - 1]);
+      }
+    }
+  }
 
   // The value stored for `key`, inserted (value-initialized) when there is none.
   Value& operator[](std::string_view key) {

@@ -682,8 +682,9 @@ using selection_of = typename detail::node_t<D>::selection;
 // each bounded by `options`, and the buffers its decisions' boundaries are built in. Shared by threads.
 template <class D>
 struct state_cache {
-  explicit state_cache(const cache_options& options = {}) : states(options) {}
+  explicit state_cache(const cache_options& options = {}) : states(options), decide_first(options.decide_first) {}
   typename detail::node_t<D>::cache_type states;
+  bool decide_first = true;  // see cache_options
   detail::boundary_buffer_pool<D> buffers;
 };
 template <class D>

@@ -322,6 +322,10 @@ struct model_start {
   position read_after = 0;
   position through = 0;
   std::span<const position> items_after{};  // per item of the model's query, what its state covers (a read hint)
+  // The state is likely current (every item covered by a cached state): decide on it first and append under
+  // {item i after items_after[i]} on a store that checks a condition item by item, reading only when that fails
+  // or the decision is a refusal or nothing to do.
+  bool decide_first = false;
 };
 
 template <class Model>
@@ -410,25 +414,68 @@ struct execute_fn {
       std::optional<position> last;
     };
     std::optional<unanswered> resend;
+    // The decision's events as the store's.
+    auto widened = [](auto& decision) {
+      std::vector<Event> events;
+      for (auto& e : *decision) {
+        events.push_back(detail::widen<Event>(std::move(e)));
+      }
+      return events;
+    };
+    // The result of an append stored at `appended`: the decided events are folded as the store now holds them, so
+    // the caller need not read again. (A retried batch the store recognized is already in what was read: nothing
+    // to fold again.)
+    auto stored = [&](std::vector<Event> events, state_type& state, position through, position appended,
+                      std::size_t attempt) {
+      position p = appended - events.size();
+      for (auto& e : events) {
+        if (p + 1 <= through) {
+          break;
+        }
+        // The event is lent to the fold and taken back (not copied).
+        stored_event<Event> lent{++p, std::string(type_name_of(e)), tags_of(e), std::move(e), {}};
+        state = model.evolve(std::move(state), lent);
+        e = std::move(lent.event);
+      }
+      return result(execution<Event, state_type>{appended, std::move(events), attempt,
+                                                 detail::done_with(model, state, appended)});
+    };
+    // Decides on a start that is likely current and appends under its per-item floors, without reading: the
+    // result, or nullopt to read what is new and decide again (a failed condition, a refusal, nothing to do; a
+    // refusal stands only once a read confirms it). Not with event ids: a batch the store recognized as a retry
+    // would be folded over what was never read.
+    auto decide_first = [&]([[maybe_unused]] state_type& state,
+                            [[maybe_unused]] const detail::model_start<state_type>& start,
+                            [[maybe_unused]] std::size_t attempt) -> std::optional<result> {
+      if constexpr (item_conditional_event_store<Store>) {
+        if (!start.decide_first || !options.idempotency_key.empty() || !options.metadata.event_id.empty()) {
+          return std::nullopt;
+        }
+        auto decision = decide(static_cast<const state_type&>(state));
+        if (!decision.has_value() || decision->empty()) {
+          return std::nullopt;
+        }
+        if constexpr (prefetching_event_store<Store>) {
+          store.prefetch(model.selects(), 2);
+        }
+        auto events = widened(decision);
+        auto appended =
+            store.append_unless_items(detail::to_append(events, options), model.selects(), start.items_after);
+        if (appended.has_value()) {
+          return stored(std::move(events), state, start.through, *appended, attempt);
+        }
+        if (auto failure = detail::unless_conflict<error>(appended.error())) {
+          return result(unexpected<error>(std::move(*failure)));
+        }
+      }
+      return std::nullopt;
+    };
     // Sends the decided events under the condition {union query, last}; the result, or nullopt to try again.
     auto append = [&](std::vector<Event> events, state_type state, position through, std::optional<position> last,
                       std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
       auto appended = append_unless(store, detail::to_append(events, options), model.selects(), last);
       if (appended.has_value()) {
-        // Fold the decided events as the store now holds them, so the caller need not read again.
-        // (A retried batch the store recognized is already in what was read: nothing to fold again.)
-        position p = *appended - events.size();
-        for (auto& e : events) {
-          if (p + 1 <= through) {
-            break;
-          }
-          // The event is lent to the fold and taken back (not copied).
-          stored_event<Event> stored{++p, std::string(type_name_of(e)), tags_of(e), std::move(e), {}};
-          state = model.evolve(std::move(state), stored);
-          e = std::move(stored.event);
-        }
-        return result(execution<Event, state_type>{*appended, std::move(events), attempt,
-                                                   detail::done_with(model, state, *appended)});
+        return stored(std::move(events), state, through, *appended, attempt);
       }
       if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
         if (!options.retry_unavailable || options.idempotency_key.empty()) {
@@ -453,8 +500,18 @@ struct execute_fn {
             resend.reset();
             return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
           }
+          const auto prefetch = [&](int stage) {
+            if constexpr (prefetching_event_store<Store>) {
+              store.prefetch(model.selects(), stage);
+            }
+          };
+          prefetch(0);
           auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
+          prefetch(1);
           auto state = std::move(start.state);
+          if (auto done = decide_first(state, start, attempt)) {
+            return done;
+          }
           position through = start.through;  // the last position covered; 0: none (positions start at 1)
           read_options window{};
           if (start.read_after > 0) {
@@ -481,11 +538,7 @@ struct execute_fn {
           if (decision->empty()) {
             return result(execution<Event, state_type>{through, {}, attempt, detail::done_with(model, state, last)});
           }
-          std::vector<Event> events;
-          for (auto& e : *decision) {
-            events.push_back(detail::widen<Event>(std::move(e)));
-          }
-          return append(std::move(events), std::move(state), through, last, attempt, reason);
+          return append(widened(decision), std::move(state), through, last, attempt, reason);
         });
   }
 };

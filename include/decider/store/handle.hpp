@@ -43,10 +43,13 @@ class boundary_model {
   };
 
   boundary_model(const D& d, const command_of<D>& command, typename node::cache_type* cache,
-                 boundary_buffers<D>& buffers)
-      : d_(d), cache_(cache), b_(buffers) {
+                 boundary_buffers<D>& buffers, bool decide_first = false)
+      : d_(d), cache_(cache), b_(buffers), decide_first_(decide_first) {
     b_.planner.reset();
     node::make_plan(d, node::select(d, command), b_.planner, b_.plan);
+    if constexpr (Caching) {
+      node::prefetch(b_.plan, cache_, 0);  // every instance's index cell on its way before start() takes any
+    }
     slots_ = b_.planner.slots();
     b_.by_tag.clear();
     b_.untagged.clear();
@@ -83,8 +86,7 @@ class boundary_model {
     state_type s = initial_state();
     node::release(b_.plan, cache_);  // what an earlier attempt took and did not keep
     if constexpr (Caching) {
-      node::prefetch(b_.plan, cache_, 0);  // every instance's fetches started before any is waited for
-      node::prefetch(b_.plan, cache_, 1);
+      node::prefetch(b_.plan, cache_, 1);  // then the slots the cells name, before any is waited for
     }
     node::start(d_, b_.plan, s.partial, b_.from, cache_);
     const auto& from = b_.from;
@@ -99,7 +101,10 @@ class boundary_model {
       node::bound(b_.plan, from, b_.items_after);
       std::replace(b_.items_after.begin(), b_.items_after.end(), unset, position{0});
     }
-    return model_start<state_type>{std::move(s), lowest, highest, b_.items_after};
+    // Likely current when every item is covered by a cached state (an item read from the start is not).
+    const bool current = decide_first_ && !b_.items_after.empty() &&
+                         std::none_of(b_.items_after.begin(), b_.items_after.end(), [](position p) { return p == 0; });
+    return model_start<state_type>{std::move(s), lowest, highest, b_.items_after, current};
   }
 
   template <class Event>
@@ -158,6 +163,7 @@ class boundary_model {
   typename node::cache_type* cache_;
   boundary_buffers<D>& b_;
   std::size_t slots_ = 0;
+  bool decide_first_ = false;
 };
 
 }  // namespace detail
@@ -213,7 +219,7 @@ struct handle_with_cache_fn {
     using result = expected<handled<event_of<D>>, execute_error<error_of<D>>>;
     auto buffers = cache.buffers.lend();  // allocated once, used again by the next decisions
     auto done = [&] {
-      const detail::boundary_model<D, true> model(d, command, &cache.states, *buffers);
+      const detail::boundary_model<D, true> model(d, command, &cache.states, *buffers, cache.decide_first);
       return execute(
           store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
     }();

@@ -22,6 +22,12 @@ namespace decider {
 
 struct cache_options {
   std::size_t max_instances = 10'000;  // per kind of instance (per many<Key> part of a decider); 0: no caching
+  // When every instance of a decision is cached, decide on the cached states and append under a condition that
+  // checks each instance from the position its state covers, without reading first; read what is new and decide
+  // again only when that condition fails or the decision is a refusal or nothing to do. On a store that cannot
+  // check a condition per item (decider::item_conditional_event_store), or with event ids, decisions read first.
+  // false: every decision reads first (better when other processes write the same instances most of the time).
+  bool decide_first = true;
 };
 
 namespace detail {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "decider/detail/chunked_log.hpp"
+#include "decider/detail/prefetch.hpp"
 #include "decider/detail/string_index.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
@@ -87,6 +89,34 @@ class memory_store {
     return append_checked(std::move(batch), &q, after);
   }
 
+  // The batch, unless an event matching item i of q is stored after items_after[i]
+  // (decider::item_conditional_event_store).
+  [[nodiscard]] append_result append_unless_items(std::vector<event_to_append<Event>> batch, const query& q,
+                                                  std::span<const position> items_after) {
+    return append_checked(std::move(batch), &q, std::nullopt, items_after);
+  }
+
+  // A hint that a read or a condition of q follows: starts loading, for each item, the index of its first tag
+  // (stage 0), then the tag's entry (stage 1), then the end of its list of positions (stage 2), each stage once
+  // the one before has likely arrived, so that the lookups of a decision's items wait for memory together and
+  // while the decision does other work (decider::prefetching_event_store).
+  void prefetch(const query& q, int stage) const {
+    std::shared_lock lock(mutex_);
+    for (const auto& item : q.items) {
+      if (item.tags.empty()) {
+        continue;
+      }
+      const auto& t = item.tags.front();
+      if (stage == 0) {
+        by_tag_.prefetch(t);
+      } else if (stage == 1) {
+        by_tag_.prefetch_entry(t);
+      } else if (const auto* list = by_tag_.find(t); list != nullptr && !list->empty()) {
+        detail::prefetch(&list->back());
+      }
+    }
+  }
+
   // The position of the last event stored (0 when empty).
   [[nodiscard]] position head() const {
     std::shared_lock lock(mutex_);
@@ -101,9 +131,10 @@ class memory_store {
   }
 
  private:
-  // An append, under the condition {*fail_if, after} when fail_if is not null.
+  // An append, under the condition {*fail_if, after} when fail_if is not null (item i of *fail_if from
+  // items_after[i] when given).
   append_result append_checked(std::vector<event_to_append<Event>> batch, const query* fail_if,
-                               std::optional<position> after) {
+                               std::optional<position> after, std::span<const position> items_after = {}) {
     if (batch.empty()) {
       return unexpected<append_error>(invalid_append{"an append needs at least one event"});
     }
@@ -115,7 +146,7 @@ class memory_store {
       return unexpected<append_error>(std::move(*invalid));
     }
     if (fail_if != nullptr) {
-      if (auto conflict = first_match_after(*fail_if, after.value_or(0))) {
+      if (auto conflict = first_match_after(*fail_if, after.value_or(0), items_after)) {
         return unexpected<append_error>(condition_failed{*conflict});
       }
     }
@@ -327,7 +358,9 @@ class memory_store {
     }
   }
 
-  std::optional<position> first_match_after(const query& q, position after) const {
+  // The first event after `after` matching q (item i: after max(after, items_after[i]) when items_after has it).
+  std::optional<position> first_match_after(const query& q, position after,
+                                            std::span<const position> items_after = {}) const {
     const position last = log_.size();
     if (after >= last) {
       return std::nullopt;
@@ -336,8 +369,12 @@ class memory_store {
       return after + 1;
     }
     std::optional<position> first;
-    for (const auto& item : q.items) {
-      for_each_match(item, after + 1, last, false, [&](position p) {
+    for (std::size_t i = 0; i < q.items.size(); ++i) {
+      const position floor = i < items_after.size() ? std::max(after, items_after[i]) : after;
+      if (floor >= last) {
+        continue;
+      }
+      for_each_match(q.items[i], floor + 1, last, false, [&](position p) {
         first = first ? std::min(*first, p) : p;
         return false;
       });

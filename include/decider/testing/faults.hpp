@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <utility>
@@ -148,7 +149,23 @@ class faulty_store {
 
   [[nodiscard]] append_result append(std::vector<event_to_append<event_type>> batch,
                                      const std::optional<append_condition>& condition = std::nullopt) {
-    const fault f = next({store_call::append, 0, batch.size(), condition.has_value()});
+    const std::size_t events = batch.size();
+    return faulted_append(events, condition.has_value(), [&] { return inner_->append(std::move(batch), condition); });
+  }
+
+  // The inner store's condition item by item (decider::item_conditional_event_store), with the same faults.
+  [[nodiscard]] append_result append_unless_items(std::vector<event_to_append<event_type>> batch, const query& q,
+                                                  std::span<const position> items_after) requires
+      item_conditional_event_store<Store> {
+    const std::size_t events = batch.size();
+    return faulted_append(events, true, [&] { return inner_->append_unless_items(std::move(batch), q, items_after); });
+  }
+
+ private:
+  // An append of `events` events, made by `send` unless the plan's fault says otherwise.
+  template <class Send>
+  append_result faulted_append(std::size_t events, bool conditional, Send send) {
+    const fault f = next({store_call::append, 0, events, conditional});
     switch (f.kind) {
       case fault_kind::unavailable_before:
         return unexpected<append_error>(
@@ -156,7 +173,7 @@ class faulty_store {
       case fault_kind::conflict:
         return unexpected<append_error>(condition_failed{0});
       case fault_kind::unavailable_after: {
-        const auto appended = inner_->append(std::move(batch), condition);
+        const auto appended = send();
         if (appended.has_value()) {
           std::lock_guard lock(mutex_);
           ++counts_.lost_acknowledgements;
@@ -167,10 +184,9 @@ class faulty_store {
       case fault_kind::none:
         break;
     }
-    return inner_->append(std::move(batch), condition);
+    return send();
   }
 
- private:
   // The fault for this call, counted; sleeps the fault's delay outside the lock.
   fault next(call_info info) const {
     fault f;

@@ -201,6 +201,36 @@ void check_appends(const Factory& make, recorder& r) {
   r.check(std::adjacent_find(ps.begin(), ps.end(), std::greater_equal<>()) == ps.end(), "3: positions increase");
 }
 
+// A store that checks a condition item by item (decider::item_conditional_event_store): each item from its own
+// position, exactly.
+template <class Factory>
+void check_item_conditions(const Factory& make, recorder& r) {
+  using namespace conformance;
+  using store_type = std::remove_cvref_t<decltype(*make())>;
+  if constexpr (item_conditional_event_store<store_type>) {
+    auto store = make();
+    // 1 a, 2 b, 3 a b, 4 c
+    r.check(store->append({{alpha{{"a"}, "1"}}, {alpha{{"b"}, "2"}}, {beta{{"a", "b"}, "3"}}, {gamma{{"c"}, "4"}}})
+                .has_value(),
+            "5i: seeding four events succeeds");
+    const query q = tagged({"a"}) | tagged({"b"});
+    const auto passes = [&](std::vector<position> floors) {
+      return store->append_unless_items(one(gamma{{"z"}, "x"}), q, floors).has_value();
+    };
+    const auto fails = [&](std::vector<position> floors) {
+      const auto a = store->append_unless_items(one(gamma{{"z"}, "x"}), q, floors);
+      return !a.has_value() && std::holds_alternative<condition_failed>(a.error());
+    };
+    r.check(passes({3, 3}), "5i: a condition passes when no item has a matching event after its own position");
+    r.check(fails({2, 3}) && fails({3, 2}),
+            "5i: an event one past an item's position fails it, whichever item's position it is");
+    r.check(fails({3, 0}) && fails({0, 3}), "5i: an item's position does not cover another item's events");
+    r.check(passes({5, 6}) && passes({9, 9}), "5i: positions past the last event pass");
+    r.check(positions_of(*store, tagged({"z"})) == std::vector<position>{5, 6, 7},
+            "5i: the batches that passed are stored, and the others are not");
+  }
+}
+
 template <class Factory>
 void check_racers(const Factory& make, recorder& r, const conformance_options& options) {
   using namespace conformance;
@@ -401,6 +431,20 @@ struct model_store {
         }
       }
     }
+    return append(batch);
+  }
+  // Unless an event matching item i of q is stored after items_after[i].
+  bool append(const std::vector<event>& batch, const query& q, const std::vector<position>& items_after) {
+    for (const auto& e : log) {
+      for (std::size_t i = 0; i < q.items.size(); ++i) {
+        if (e.position > items_after[i] && q.items[i].matches(e.type, e.tags)) {
+          return false;
+        }
+      }
+    }
+    return append(batch);
+  }
+  bool append(const std::vector<event>& batch) {
     for (const auto& e : batch) {
       const position p = log.size() + 1;
       log.push_back({p, std::string(type_name_of(e)), tags_of(e), e, {}});
@@ -477,9 +521,27 @@ void check_against_model(const Factory& make, recorder& r) {
         for (const auto& e : batch) {
           items.push_back({e, {}});
         }
-        // A store that takes conditions by parts (decider::borrowing_event_store) gets half of them that way.
+        // A store that checks conditions item by item (decider::item_conditional_event_store) gets half of them
+        // that way, with a random position per item; one that takes conditions by parts
+        // (decider::borrowing_event_store), half of the others that way.
         bool stored = false;
         using store_type = std::remove_cvref_t<decltype(*store)>;
+        if constexpr (item_conditional_event_store<store_type>) {
+          if (c && !c->fail_if_events_match.matches_all() && *rc::gen::arbitrary<bool>()) {
+            const auto& q = c->fail_if_events_match;
+            const auto floors = *rc::gen::container<std::vector<position>>(
+                q.items.size(), rc::gen::inRange<position>(0, model.log.size() + 2));
+            stored = store->append_unless_items(std::move(items), q, floors).has_value();
+            const bool modeled = model.append(batch, q, floors);
+            if (stored != modeled) {
+              RC_LOG() << "append " << testing::describe(batch) << " unless " << testing::describe(q)
+                       << " after, item by item, " << testing::describe(floors) << ": store " << stored << " model "
+                       << modeled << '\n';
+            }
+            RC_ASSERT(stored == modeled);
+            continue;
+          }
+        }
         if constexpr (borrowing_event_store<store_type>) {
           if (c && *rc::gen::arbitrary<bool>()) {
             stored = store->append_unless(std::move(items), c->fail_if_events_match, c->after).has_value();
@@ -517,6 +579,7 @@ conformance_report check_event_store(Factory make, const conformance_options& op
   detail::check_queries(make, r);
   detail::check_ordering(make, r);
   detail::check_appends(make, r);
+  detail::check_item_conditions(make, r);
   detail::check_racers(make, r, options);
   detail::check_replay(make, r, options);
   detail::check_against_model(make, r);
