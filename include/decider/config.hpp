@@ -1,4 +1,4 @@
-// decider/config.hpp — version, assertions and the `expected` back-end.
+// decider/config.hpp — version and the `expected` back-end.
 // With a standard library that ships std::expected (GCC 12+ in C++23 mode) decider uses it;
 // otherwise tl::expected. Either way user code spells decider::expected / decider::unexpected.
 #pragma once
@@ -8,12 +8,6 @@
 #define DECIDER_VERSION_MAJOR 0
 #define DECIDER_VERSION_MINOR 1
 #define DECIDER_VERSION_PATCH 0
-
-#ifndef DECIDER_ASSERT
-#include <cassert>
-// Guards programming errors only; expected outcomes are values, never assertions or exceptions.
-#define DECIDER_ASSERT(condition, message) assert((condition) && (message))
-#endif
 
 #if !defined(DECIDER_USE_TL_EXPECTED) && defined(__cpp_lib_expected) && __cpp_lib_expected >= 202202L
 #define DECIDER_STD_EXPECTED 1

@@ -124,7 +124,7 @@ TEST_CASE("a command_handler reads only what was stored since it last saw an ins
   CHECK(handler.handle(subscribe{"s0", "c1"}).error() == decider::execute_error<error>{already_subscribed{}});
 }
 
-TEST_CASE("a command_handler decides on cached states without reading; a read confirms a refusal or a conflict",
+TEST_CASE("a command_handler decides on cached states without reading, and a read confirms a refusal or a conflict",
           "[store][boundary]") {
   counting_store store;
   decider::command_handler handler(store, registration{});

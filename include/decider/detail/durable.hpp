@@ -178,7 +178,8 @@ class durable_front {
 
   // Calls visit(const stored_event&) for each matching event, in order.
   template <class Visit>
-  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
+  [[nodiscard]] expected<std::size_t, read_error> read_each(const query& q, const read_options& options,
+                                                            Visit&& visit) const {
     return decode_each(
         codec_, decode_, skipped_, [&](auto&& row) { return self().scan(q, options, row); }, visit);
   }

@@ -107,8 +107,8 @@ struct read_each_fn {
   // read_each(store, query, options, visit): visit(const stored_event<E>&) for each matching event, in order; or
   // visit(const stored_event<E>&, matched_items), with 0 where the store does not report the items.
   template <class Store, class Visit>
-  expected<std::size_t, read_error> operator()(Store& store, const query& q, const read_options& options,
-                                               Visit&& visit) const {
+  [[nodiscard]] expected<std::size_t, read_error> operator()(Store& store, const query& q, const read_options& options,
+                                                             Visit&& visit) const {
     using S = std::remove_const_t<Store>;
     using stored = stored_event<typename S::event_type>;
     constexpr bool wants_items = std::is_invocable_v<Visit&, const stored&, matched_items>;

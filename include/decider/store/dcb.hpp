@@ -398,7 +398,8 @@ struct execute_fn {
   // append the events under the condition {union query, last position read}; on conflict, back off and redo.
   // decide: (const model state&) -> decision<Events, Error>.
   template <class Store, class Model, class Decide>
-  auto operator()(Store& store, const Model& model, const Decide& decide, const execute_options& options = {}) const {
+  [[nodiscard]] auto operator()(Store& store, const Model& model, const Decide& decide,
+                                const execute_options& options = {}) const {
     static_assert(event_store<Store>, "decider::execute: the first argument is not a decider::event_store.");
     using Event = typename Store::event_type;
     using decided = std::remove_cvref_t<std::invoke_result_t<const Decide&, const typename Model::state_type&>>;

@@ -61,7 +61,8 @@ class memory_store {
   static constexpr bool reports_matched_items = true;
 
   template <class Visit>
-  expected<std::size_t, read_error> read_each(const query& q, const read_options& options, Visit&& visit) const {
+  [[nodiscard]] expected<std::size_t, read_error> read_each(const query& q, const read_options& options,
+                                                            Visit&& visit) const {
     std::shared_lock lock(mutex_);
     const auto found = matching(q, options);
     for (const auto& h : found) {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <compare>
 #include <cstddef>
-#include <cstring>
 #include <optional>
 #include <set>
 #include <span>
@@ -18,13 +17,6 @@
 #include "decider/store/event.hpp"
 
 namespace decider {
-
-namespace detail {
-// Equality that compares lengths before bytes (string_view's == compares bytes first).
-inline bool same(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
-}
-}  // namespace detail
 
 struct query_item {
   std::vector<std::string> types;  // any of these; none: any type
@@ -38,8 +30,7 @@ struct query_item {
 
   // True when the item lists no types or lists this one.
   [[nodiscard]] bool has_type(std::string_view type) const noexcept {
-    return types.empty() ||
-           std::any_of(types.begin(), types.end(), [&](const std::string& t) { return detail::same(t, type); });
+    return types.empty() || std::any_of(types.begin(), types.end(), [&](const std::string& t) { return t == type; });
   }
 
   // `event_tags` must be a tag set (as tags_of and the stores give).
@@ -51,7 +42,7 @@ struct query_item {
     // compares; many tags: binary search.
     if (event_tags.size() <= 8) {
       return std::all_of(tags.begin(), tags.end(), [&](const tag& t) {
-        return std::any_of(event_tags.begin(), event_tags.end(), [&](const tag& e) { return detail::same(e, t); });
+        return std::any_of(event_tags.begin(), event_tags.end(), [&](const tag& e) { return e == t; });
       });
     }
     return std::all_of(tags.begin(), tags.end(),

@@ -33,8 +33,8 @@ struct run_outcome {
 
 struct run_event_sourced_fn {
   template <class Streams, class D>
-  auto operator()(Streams& streams, const D& d, const std::string& stream, const command_of<D>& command,
-                  const execute_options& options = {}) const {
+  [[nodiscard]] auto operator()(Streams& streams, const D& d, const std::string& stream, const command_of<D>& command,
+                                const execute_options& options = {}) const {
     static_assert(stream_store<Streams>, "decider::run_event_sourced: the first argument is not a stream_store.");
     static_assert(detail::check_decider<D>());
     using Event = typename Streams::event_type;
@@ -91,8 +91,8 @@ inline constexpr run_event_sourced_fn run_event_sourced{};
 
 struct run_state_stored_fn {
   template <class States, class D>
-  auto operator()(States& states, const D& d, const std::string& id, const command_of<D>& command,
-                  const execute_options& options = {}) const {
+  [[nodiscard]] auto operator()(States& states, const D& d, const std::string& id, const command_of<D>& command,
+                                const execute_options& options = {}) const {
     static_assert(state_store<States>, "decider::run_state_stored: the first argument is not a state_store.");
     static_assert(detail::check_decider<D>());
     using error = execute_error<error_of<D>>;
@@ -134,8 +134,8 @@ inline constexpr run_state_stored_fn run_state_stored{};
 
 struct run_dcb_fn {
   template <class Store, class D>
-  auto operator()(Store& store, const D& d, const query& boundary, const command_of<D>& command,
-                  const execute_options& options = {}) const {
+  [[nodiscard]] auto operator()(Store& store, const D& d, const query& boundary, const command_of<D>& command,
+                                const execute_options& options = {}) const {
     static_assert(event_store<Store>, "decider::run_dcb: the first argument is not an event_store.");
     static_assert(detail::check_decider<D>());
     using error = execute_error<error_of<D>>;
