@@ -160,11 +160,6 @@ struct append_unless_fn {
 };
 inline constexpr append_unless_fn append_unless{};
 
-// Optional, for speed: a store that checks an append's condition item by item, with a floor per item of the query:
-// `append_unless_items(batch, q, items_after)` appends the batch unless an event matching item i of q is stored
-// after items_after[i] (one floor per item; the same errors as append). With it, a decision whose instances' states
-// are cached as of different positions can append without reading first: decider::command_handler decides on its
-// cached states and reads only when this condition fails or the decision is a refusal or nothing to do.
 // Optional, for speed: a store that can be told that a read or a condition of a query follows, in stages (0, 1, 2:
 // each a step of the lookups, given once the step before has likely arrived); decisions give the stages between
 // their other work. It changes nothing but timing.
@@ -173,6 +168,11 @@ concept prefetching_event_store = requires(const S& store, const query& q, int s
   store.prefetch(q, stage);
 };
 
+// Optional, for speed: a store that checks an append's condition item by item, with a floor per item of the query:
+// `append_unless_items(batch, q, items_after)` appends the batch unless an event matching item i of q is stored
+// after items_after[i] (one floor per item; the same errors as append). With it, a decision whose instances' states
+// are cached as of different positions can append without reading first: decider::command_handler decides on its
+// cached states and reads only when this condition fails or the decision is a refusal or nothing to do.
 template <class S>
 concept item_conditional_event_store = event_store<S> &&
     requires(S& store, std::vector<event_to_append<typename S::event_type>> batch, const query& q,

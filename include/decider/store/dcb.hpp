@@ -501,8 +501,9 @@ struct execute_fn {
             resend.reset();
             return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
           }
+          // Hints for a model that starts from cached states: its start takes them while the store's lookups load.
           const auto prefetch = [&](int stage) {
-            if constexpr (prefetching_event_store<Store>) {
+            if constexpr (prefetching_event_store<Store> && detail::starting_model<Model>) {
               store.prefetch(model.selects(), stage);
             }
           };
