@@ -151,7 +151,8 @@ class store {
   }
 
   // [docs:append]
-  // Under the writer lock: the memory store checks the condition, the ids and the retry, and assigns positions;
+  // Under the writer lock: the memory store judges the batch (decider::judge_batch: its ids, a retry), checks the
+  // condition, names the events given no id (file-<position>), and assigns positions;
   // then the batch is written to the file in one write, and only then acknowledged. If the write fails, the store
   // stops (every later call answers store_unavailable) until it is reopened from the file, which never holds a
   // batch that was not acknowledged whole.
@@ -160,20 +161,6 @@ class store {
     std::lock_guard writer(write_mutex_);
     if (auto down = unavailable()) return decider::unexpected<decider::append_error>(*down);
     const decider::position before = events_.head();
-    for (const auto& item : batch) {
-      // "file-<n>" is the form of the ids this store gives events that have none: given, it could name another.
-      const auto& id = item.metadata.event_id;
-      if (id.size() > 5 && id.compare(0, 5, "file-") == 0 &&
-          id.find_first_not_of("0123456789", 5) == std::string::npos) {
-        return decider::unexpected<decider::append_error>(
-            decider::invalid_append{"event id " + id + " has the form of the ids this store makes up; choose another"});
-      }
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].metadata.event_id.empty()) {
-        batch[i].metadata.event_id = "file-" + std::to_string(before + 1 + i);
-      }
-    }
     auto appended = events_.append(std::move(batch), condition);
     if (!appended || *appended <= before) return appended;  // refused, or a retry of a stored batch
     std::string text;
@@ -193,7 +180,8 @@ class store {
   [[nodiscard]] decider::position head() const { return events_.head(); }
 
  private:
-  store(int fd, Codec codec, durability mode) : fd_(fd), codec_(std::move(codec)), mode_(mode) {}
+  store(int fd, Codec codec, durability mode)
+      : fd_(fd), codec_(std::move(codec)), mode_(mode), events_(decider::memory_options{.id_prefix = "file"}) {}
 
   std::optional<decider::store_unavailable> unavailable() const {
     std::lock_guard guard(state_mutex_);
@@ -297,8 +285,11 @@ class store {
         error != std::errc{} || end != fields[5].data() + fields[5].size()) {
       return decider::unexpected<std::string>("the recorded time is not a number");
     }
-    decider::event_metadata metadata{*id, std::chrono::system_clock::time_point(std::chrono::nanoseconds(ns)),
-                                     *correlation, *causation};
+    // An id the store made up (file-<position>) is made up again by the memory store, at the same position.
+    const bool made_up = *id == "file-" + std::string(fields[1]);
+    decider::event_metadata metadata{made_up ? std::string() : *id,
+                                     std::chrono::system_clock::time_point(std::chrono::nanoseconds(ns)), *correlation,
+                                     *causation};
     return decider::event_to_append<Event>{std::move(*event), std::move(metadata)};
   }
 

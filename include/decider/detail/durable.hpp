@@ -14,10 +14,10 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "decider/store/append_rules.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
@@ -32,28 +32,24 @@ struct pending_event {
   event_metadata metadata;
 };
 
-// Every refusal a durable store can give before it touches the database: an empty batch, an event id twice in
-// the batch, an event the codec cannot write, an event larger than the store's limit.
+// Every refusal a durable store can give before it touches the database: the batch rules that need no stored ids
+// (judge_batch: an empty batch, an event id twice, an id of the made-up form), an event the codec cannot write, an
+// event larger than the store's limit.
 template <class Codec>
 expected<std::vector<pending_event>, invalid_append> encode_batch(
     const Codec& codec, std::vector<event_to_append<typename Codec::event_type>>& batch, std::size_t max_event_bytes,
     std::string_view id_prefix) {
   using failure = unexpected<invalid_append>;
-  if (batch.empty()) {
-    return failure(invalid_append{"an append needs at least one event"});
+  const auto verdict = judge_batch(
+      batch, [](std::string_view) { return std::optional<stored_id>{}; }, id_prefix);
+  if (verdict.is == batch_verdict::kind::refused) {
+    return failure(verdict.refusal);
   }
   std::vector<pending_event> out;
   out.reserve(batch.size());
-  std::unordered_set<std::string_view> ids;
   const auto now = std::chrono::system_clock::now();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& item = batch[i];
-    if (!item.metadata.event_id.empty() && !ids.insert(item.metadata.event_id).second) {
-      return failure(invalid_append{"event id " + item.metadata.event_id + " appears twice in the batch"});
-    }
-    if (made_up_event_id(item.metadata.event_id, id_prefix)) {
-      return failure(made_up_event_id_refused(item.metadata.event_id, id_prefix));
-    }
     auto encoded = codec.encode(item.event);
     if (!encoded.has_value()) {
       return failure(invalid_append{"event " + std::to_string(i + 1) + " of the batch (" + encoded.error().type +
@@ -104,10 +100,6 @@ inline std::optional<std::vector<tag>> unpack_tags(std::string_view packed) {
     packed.remove_prefix(n);
   }
   return out;
-}
-
-[[nodiscard]] inline std::string generated_event_id(std::string_view store, position p) {
-  return std::string(store) + "-" + std::to_string(p);
 }
 
 // A durable store's read_each: the rows `scan(row)` produces (stored_record), decoded by `codec` and handed to

@@ -63,26 +63,6 @@ concept event_store = requires(S& store, const query& q, const read_options& opt
 using matched_items = std::uint64_t;
 
 namespace detail {
-// Whether `id` has the form of the ids a store makes up for events given none: `<prefix>-<digits>`. A store refuses
-// such an id when it is given: it could name another event, stored earlier or later without an id.
-[[nodiscard]] inline bool made_up_event_id(std::string_view id, std::string_view prefix) noexcept {
-  if (id.size() <= prefix.size() + 1 || id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '-') {
-    return false;
-  }
-  for (const char c : id.substr(prefix.size() + 1)) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The refusal of such an id.
-[[nodiscard]] inline invalid_append made_up_event_id_refused(const std::string& id, std::string_view prefix) {
-  return invalid_append{"event id " + id + " has the form of the ids this store makes up for events given none (" +
-                        std::string(prefix) + "-<position>); choose another"};
-}
-
 template <class Event>
 struct count_visits {
   void operator()(const stored_event<Event>&) const noexcept {}

@@ -19,18 +19,24 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "decider/detail/chunked_log.hpp"
 #include "decider/detail/prefetch.hpp"
 #include "decider/detail/string_index.hpp"
+#include "decider/store/append_rules.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
 
 namespace decider {
+
+// How a memory store names the events it is given without an id: `<id_prefix>-<position>`. It refuses a given id of
+// that form (see judge_batch). A store that keeps its events elsewhere as well (a file, say) names its own.
+struct memory_options {
+  std::string id_prefix = "memory";
+};
 
 template <class Event>
 class memory_store {
@@ -43,6 +49,7 @@ class memory_store {
   using event_type = Event;
 
   memory_store() = default;
+  explicit memory_store(memory_options options) : options_(std::move(options)) {}
   memory_store(const memory_store&) = delete;
   memory_store& operator=(const memory_store&) = delete;
 
@@ -136,15 +143,11 @@ class memory_store {
   // items_after[i] when given).
   append_result append_checked(std::vector<event_to_append<Event>> batch, const query* fail_if,
                                std::optional<position> after, std::span<const position> items_after = {}) {
-    if (batch.empty()) {
-      return unexpected<append_error>(invalid_append{"an append needs at least one event"});
-    }
     std::unique_lock lock(mutex_);
-    if (auto retried = already_stored(batch)) {
-      return *retried;
-    }
-    if (auto invalid = check_ids(batch)) {
-      return unexpected<append_error>(std::move(*invalid));
+    const auto verdict = judge_batch(
+        batch, [this](const std::string& id) { return stored(id); }, options_.id_prefix);
+    if (auto answer = verdict.answer()) {
+      return std::move(*answer);
     }
     if (fail_if != nullptr) {
       if (auto conflict = first_match_after(*fail_if, after.value_or(0), items_after)) {
@@ -193,12 +196,12 @@ class memory_store {
     matched_items items = 0;
   };
 
-  static std::string generated_id(position p) {
+  std::string generated_id(position p) const {
     std::array<char, 24> digits{};
     const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), p).ptr;
     std::string id;
-    id.reserve(7 + static_cast<std::size_t>(end - digits.data()));
-    id.append("memory-").append(digits.data(), end);
+    id.reserve(options_.id_prefix.size() + 1 + static_cast<std::size_t>(end - digits.data()));
+    id.append(options_.id_prefix).append("-").append(digits.data(), end);
     return id;
   }
 
@@ -383,57 +386,17 @@ class memory_store {
     return first;
   }
 
-  // A batch whose event ids are all stored already, as one earlier append, is a retry: answer as then.
-  std::optional<position> already_stored(const std::vector<event_to_append<Event>>& batch) const {
-    const auto& first_id = batch.front().metadata.event_id;
-    if (first_id.empty()) {
-      return std::nullopt;
-    }
-    const auto at = by_id_.find(first_id);
+  // Where a given event id is stored, for judge_batch.
+  std::optional<stored_id> stored(const std::string& id) const {
+    const auto at = by_id_.find(id);
     if (at == by_id_.end()) {
       return std::nullopt;
     }
-    const position start = at->second;
-    const auto batch_end = batch_ends_.find(start);
-    if (batch_end == batch_ends_.end() || batch_end->second != start + batch.size() - 1) {
-      return std::nullopt;  // part of an earlier batch, or more: not the same batch
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const position p = start + i;
-      // The same id, given (not made up by the store: an event given none is never part of a retry).
-      if (p > log_.size() || log_[p - 1].metadata.event_id != batch[i].metadata.event_id ||
-          by_id_.count(batch[i].metadata.event_id) == 0) {
-        return std::nullopt;  // not the same batch: check_ids reports it
-      }
-    }
-    return start + batch.size() - 1;
+    const auto batch = batch_ends_.find(at->second);
+    return stored_id{at->second, batch == batch_ends_.end() ? std::nullopt : std::optional<position>(batch->second)};
   }
 
-  std::optional<invalid_append> check_ids(const std::vector<event_to_append<Event>>& batch) const {
-    const bool any_id =
-        std::any_of(batch.begin(), batch.end(), [](const auto& item) { return !item.metadata.event_id.empty(); });
-    if (!any_id) {
-      return std::nullopt;
-    }
-    std::unordered_set<std::string> seen;
-    for (const auto& item : batch) {
-      const auto& id = item.metadata.event_id;
-      if (id.empty()) {
-        continue;
-      }
-      if (!seen.insert(id).second) {
-        return invalid_append{"event id " + id + " appears twice in the batch"};
-      }
-      if (detail::made_up_event_id(id, "memory")) {
-        return detail::made_up_event_id_refused(id, "memory");
-      }
-      if (by_id_.count(id) != 0) {
-        return invalid_append{"event id " + id + " is already stored by another append"};
-      }
-    }
-    return std::nullopt;
-  }
-
+  memory_options options_;
   mutable std::shared_mutex mutex_;
   // log_[p - 1] is the event at position p. It grows in chunks: an append never moves the events stored.
   detail::chunked_log<stored_event<Event>> log_;

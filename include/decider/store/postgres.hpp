@@ -31,11 +31,11 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "decider/config.hpp"
+#include "decider/detail/commit_plan.hpp"
 #include "decider/detail/durable.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/concepts.hpp"
@@ -873,7 +873,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     }
     out.tags = std::move(*tags);
     out.metadata.event_id =
-        PQgetisnull(r, i, 5) ? detail::generated_event_id("postgres", out.position) : std::string(bytes_at(r, i, 5));
+        PQgetisnull(r, i, 5) ? made_up_event_id_for("postgres", out.position) : std::string(bytes_at(r, i, 5));
     out.metadata.recorded_at = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(int8_at(r, i, 6))));
     out.metadata.correlation_id = std::string(bytes_at(r, i, 7));
@@ -908,12 +908,6 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     queue_.submit(mine, [this](std::vector<detail::queued_append*>& group) { commit(group); });
     return std::move(*mine.result);
   }
-
-  struct known_id {
-    position at = 0;
-    position batch_end = 0;
-    position previous_batch_end = 0;  // of the event just before: equal when `at` is inside its append
-  };
 
   // The writer: two round trips for the whole group. First the lock (its own statement), the head, the stored ids
   // of the group and one check per condition; then, once each append is decided here, the inserts, NOTIFY and
@@ -1093,59 +1087,27 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
         }
       }
     }
-    auto head = static_cast<position>(detail::pg::int8_at(answers[2].get(), 0, 0));
-    const position stored_head = head;
-    std::unordered_map<std::string_view, known_id> known;
+    const auto stored_head = static_cast<position>(detail::pg::int8_at(answers[2].get(), 0, 0));
+    std::unordered_map<std::string_view, stored_id> known;
     for (std::size_t k = ids_at; k < ids_end; ++k) {
       const PGresult* r = answers[k].get();
       for (int i = 0; i < PQntuples(r); ++i) {
+        const auto end = static_cast<position>(detail::pg::int8_at(r, i, 2));
+        const bool first_of_append = detail::pg::int8_at(r, i, 3) != detail::pg::int8_at(r, i, 2);
         known[detail::pg::bytes_at(r, i, 0)] = {static_cast<position>(detail::pg::int8_at(r, i, 1)),
-                                                static_cast<position>(detail::pg::int8_at(r, i, 2)),
-                                                static_cast<position>(detail::pg::int8_at(r, i, 3))};
+                                                first_of_append ? std::optional<position>(end) : std::nullopt};
       }
     }
-    // Decide each append in order, against the database and against the group's earlier appends.
-    struct placed {
-      const detail::pending_event* event;
-      position at;
-      position batch_end;
+    const auto stored = [&](std::string_view id) -> std::optional<stored_id> {
+      const auto at = known.find(id);
+      return at == known.end() ? std::nullopt : std::optional<stored_id>(at->second);
     };
-    std::vector<placed> accepted;
-    std::unordered_map<std::string_view, known_id> group_ids;
-    for (std::size_t g = 0; g < group.size(); ++g) {
-      auto* a = group[g];
-      const auto find = [&](std::string_view id) -> const known_id* {
-        if (const auto at = group_ids.find(id); at != group_ids.end()) return &at->second;
-        if (const auto at = known.find(id); at != known.end()) return &at->second;
-        return nullptr;
-      };
-      const auto& events = a->events;
-      if (const auto* first_id =
-              events.front().metadata.event_id.empty() ? nullptr : find(events.front().metadata.event_id)) {
-        bool same = first_id->previous_batch_end != first_id->batch_end &&
-                    first_id->batch_end - first_id->at + 1 == events.size();
-        for (std::size_t i = 0; same && i < events.size(); ++i) {
-          const auto* mine = events[i].metadata.event_id.empty() ? nullptr : find(events[i].metadata.event_id);
-          same = mine != nullptr && mine->at == first_id->at + i;
-        }
-        if (same) {
-          a->result = append_result(first_id->batch_end);
-          continue;
-        }
-      }
-      const auto taken = std::find_if(events.begin(), events.end(), [&](const detail::pending_event& e) {
-        return !e.metadata.event_id.empty() && find(e.metadata.event_id) != nullptr;
-      });
-      if (taken != events.end()) {
-        a->result = unexpected<append_error>(
-            invalid_append{"event id " + taken->metadata.event_id + " is already stored by another append"});
-        continue;
-      }
+    const auto stored_conflict = [&](std::size_t g) -> std::optional<position> {
+      const auto* a = group[g];
       if (check_of[g]) {
         const PGresult* r = answers[*check_of[g]].get();
         if (PQntuples(r) > 0) {
-          a->result = unexpected<append_error>(condition_failed{static_cast<position>(detail::pg::int8_at(r, 0, 0))});
-          continue;
+          return static_cast<position>(detail::pg::int8_at(r, 0, 0));
         }
       }
       if (checked_here[g]) {
@@ -1153,30 +1115,14 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
           return e.at > *a->after && a->condition->matches(e.type, e.tags);
         });
         if (conflict != recent.end()) {
-          a->result = unexpected<append_error>(condition_failed{conflict->at});
-          continue;
+          return conflict->at;
         }
       }
-      if (a->condition != nullptr) {
-        const auto conflict = std::find_if(accepted.begin(), accepted.end(), [&](const placed& p) {
-          return p.at > a->after.value_or(0) && a->condition->matches(p.event->record.type, p.event->tags);
-        });
-        if (conflict != accepted.end()) {
-          a->result = unexpected<append_error>(condition_failed{conflict->at});
-          continue;
-        }
-      }
-      const position end = head + events.size();
-      for (std::size_t i = 0; i < events.size(); ++i) {
-        const position at = head + 1 + i;
-        accepted.push_back({&events[i], at, end});
-        if (!events[i].metadata.event_id.empty()) {
-          group_ids[events[i].metadata.event_id] = {at, end, i == 0 ? head : end};
-        }
-      }
-      head = end;
-      a->result = append_result(end);
-    }
+      return std::nullopt;
+    };
+    auto plan = detail::plan_commit(group, stored_head, stored, stored_conflict, "postgres");
+    const auto& accepted = plan.accepted;
+    const position head = plan.head;
     std::vector<statement> second;
     add_inserts(accepted, type_id, tag_id, second);
     statement notify;
@@ -1189,6 +1135,9 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     auto committed = writer_->pipeline(second, error);
     if (committed.empty()) {
       return fail_all(error);
+    }
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      group[g]->result = std::move(plan.answers[g]);
     }
     for (const auto& [name, id] : new_ids) {
       remember(type_ids_, name, id);
@@ -1236,74 +1185,52 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
       skip_fast_ -= skip_fast_ > 0 ? 1 : 0;
       return false;
     }
-    struct placed {
-      const detail::pending_event* event;
-      position at;
-      position batch_end;
-    };
-    std::vector<placed> accepted;
-    std::vector<std::optional<append_result>> results(group.size());
-    std::unordered_set<std::string_view> group_ids;
+    for (const auto* a : group) {
+      for (const auto& e : a->events) {
+        if (type_ids_.count(e.record.type) == 0) return false;  // new dictionary names: the other path
+        for (const auto& t : e.tags) {
+          if (tag_ids_.count(t) == 0) return false;
+        }
+      }
+    }
     std::vector<statement> all(3);
     all[0].sql = "BEGIN ISOLATION LEVEL READ COMMITTED";
     all[1].sql = "LOCK TABLE " + schema_ + ".events IN EXCLUSIVE MODE";
     all[2].sql = "SELECT 1 / (CASE WHEN coalesce(max(position), 0) = " +
                  all[2].p.number(static_cast<std::int64_t>(known_head_)) + "::int8 THEN 1 ELSE 0 END) FROM " + schema_ +
                  ".events";
+    // A condition whose `after` the ring covers is checked against it; an older one by a statement that fails
+    // the transaction if a stored event matches (the other path then finds which).
+    std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
+    const auto stored_conflict = [&](std::size_t g) -> std::optional<position> {
+      const auto* a = group[g];
+      if (a->after && *a->after >= ring_start_) {
+        const auto found = std::find_if(ring_.begin(), ring_.end(), [&](const auto& e) {
+          return e.at > *a->after && a->condition->matches(e.type, e.tags);
+        });
+        return found == ring_.end() ? std::nullopt : std::optional<position>(found->at);
+      }
+      const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
+      auto select = std::make_unique<detail::pg::select_builder>(
+          schema_, *a->condition, lo, static_cast<std::int64_t>(known_head_), false, std::int64_t{1}, false);
+      if (!select->nothing) {
+        all.push_back({"SELECT 1 / (CASE WHEN EXISTS (" + select->sql + ") THEN 0 ELSE 1 END)", std::move(select->p)});
+        checks.push_back(std::move(select));
+      }
+      return std::nullopt;
+    };
+    // Every id is taken to be new here, and the transaction fails if one of the accepted events' ids is stored.
+    auto plan = detail::plan_commit(
+        group, known_head_, [](std::string_view) { return std::optional<stored_id>{}; }, stored_conflict, "postgres");
+    const auto& accepted = plan.accepted;
+    const position head = plan.head;
     detail::pg::array_literal ids;
     bool any_id = false;
-    std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
-    position head = known_head_;
-    for (std::size_t g = 0; g < group.size(); ++g) {
-      const auto* a = group[g];
-      for (const auto& e : a->events) {
-        if (type_ids_.count(e.record.type) == 0) return false;  // new dictionary names: the other path
-        for (const auto& t : e.tags) {
-          if (tag_ids_.count(t) == 0) return false;
-        }
-        if (!e.metadata.event_id.empty()) {
-          if (!group_ids.insert(e.metadata.event_id).second) return false;  // a retry inside the group
-          ids.text(e.metadata.event_id);
-          any_id = true;
-        }
+    for (const auto& p : accepted) {
+      if (!p.event->metadata.event_id.empty()) {
+        ids.text(p.event->metadata.event_id);
+        any_id = true;
       }
-      if (a->condition != nullptr) {
-        const auto matches = [&](position at, const std::string& type, const std::vector<tag>& tags) {
-          return at > a->after.value_or(0) && a->condition->matches(type, tags);
-        };
-        std::optional<position> conflict;
-        if (a->after && *a->after >= ring_start_) {
-          const auto found =
-              std::find_if(ring_.begin(), ring_.end(), [&](const auto& e) { return matches(e.at, e.type, e.tags); });
-          if (found != ring_.end()) conflict = found->at;
-        } else {
-          const auto lo = static_cast<std::int64_t>(std::min<position>(a->after.value_or(0), position{1} << 62)) + 1;
-          auto select = std::make_unique<detail::pg::select_builder>(
-              schema_, *a->condition, lo, static_cast<std::int64_t>(known_head_), false, std::int64_t{1}, false);
-          if (!select->nothing) {
-            // Fails the transaction if a stored event matches: the other path then finds which.
-            all.push_back(
-                {"SELECT 1 / (CASE WHEN EXISTS (" + select->sql + ") THEN 0 ELSE 1 END)", std::move(select->p)});
-            checks.push_back(std::move(select));
-          }
-        }
-        if (!conflict) {
-          const auto found = std::find_if(accepted.begin(), accepted.end(), [&](const placed& p) {
-            return matches(p.at, p.event->record.type, p.event->tags);
-          });
-          if (found != accepted.end()) conflict = found->at;
-        }
-        if (conflict) {
-          results[g] = unexpected<append_error>(condition_failed{*conflict});
-          continue;
-        }
-      }
-      const position end = head + a->events.size();
-      for (std::size_t i = 0; i < a->events.size(); ++i) {
-        accepted.push_back({&a->events[i], head + 1 + i, end});
-      }
-      head = end;
-      results[g] = append_result(end);
     }
     if (any_id) {
       statement stored;
@@ -1332,7 +1259,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
       return false;
     }
     for (std::size_t g = 0; g < group.size(); ++g) {
-      group[g]->result = std::move(results[g]);
+      group[g]->result = std::move(plan.answers[g]);
     }
     for (const auto& p : accepted) {
       ring_.push_back({p.at, p.event->record.type, p.event->tags});

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "decider/config.hpp"
+#include "decider/detail/commit_plan.hpp"
 #include "decider/detail/durable.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/concepts.hpp"
@@ -531,7 +532,7 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
           store_unavailable{"the tags of the event at position " + std::to_string(r.position) + " are damaged"});
     }
     r.tags = std::move(*tags);
-    r.metadata.event_id = c.is_null(5) ? detail::generated_event_id("sqlite", r.position) : std::string(c.text(5));
+    r.metadata.event_id = c.is_null(5) ? made_up_event_id_for("sqlite", r.position) : std::string(c.text(5));
     r.metadata.recorded_at = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(c.integer(6))));
     r.metadata.correlation_id = std::string(c.text(7));
@@ -550,7 +551,9 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
     return std::move(*mine.result);
   }
 
-  // The writer: one transaction for the whole group.
+  // The writer: one transaction for the whole group. The plan decides each append from what the database holds
+  // before the group (the stored ids, each condition's first match) and from the group's earlier appends; then the
+  // events it accepts are inserted.
   void commit(std::vector<detail::queued_append*>& group) {
     std::string error;
     const auto fail_all = [&](const std::string& why) {
@@ -568,19 +571,19 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
     if (!head) {
       return fail_all(error);
     }
-    for (auto* a : group) {
-      auto result = append_one(*a, *head, error);
-      if (!result) {
-        return fail_all(error);
-      }
-      a->result = std::move(*result);
-    }
-    if (!writer_->exec("COMMIT", error)) {
+    bool failed = false;
+    auto plan = detail::plan_commit(
+        group, *head, [&](std::string_view id) { return failed ? std::nullopt : stored(id, failed, error); },
+        [&](std::size_t g) { return failed ? std::nullopt : first_match(*group[g], failed, error); }, "sqlite");
+    if (failed || !insert(plan.accepted, error) || !writer_->exec("COMMIT", error)) {
       return fail_all(error);
+    }
+    for (std::size_t g = 0; g < group.size(); ++g) {
+      group[g]->result = std::move(plan.answers[g]);
     }
     {
       std::lock_guard wake(wake_mutex_);
-      published_.store(*head);
+      published_.store(plan.head);
     }
     appended_.notify_all();
   }
@@ -598,89 +601,62 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
     return static_cast<position>(c.integer(0));
   }
 
-  // One append inside the group's transaction: its answer, or nullopt when the database failed (in `error`).
-  // The checks read the database, which holds the group's earlier appends already.
-  std::optional<append_result> append_one(detail::queued_append& a, position& head, std::string& error) {
+  // Where the database holds an event id; `failed` and `error` when it could not say.
+  std::optional<stored_id> stored(std::string_view id, bool& failed, std::string& error) {
+    auto* s = writer_->prepare(
+        "SELECT e.position, e.batch_end, coalesce((SELECT p.batch_end FROM events p WHERE p.position = e.position - "
+        "1), "
+        "0) FROM events e WHERE e.event_id = ?1",
+        error);
+    if (s == nullptr) {
+      failed = true;
+      return std::nullopt;
+    }
+    cursor c(s);
+    c.bind(1, id);
+    const int rc = c.step();
+    if (rc == SQLITE_ROW) {
+      const auto at = static_cast<position>(c.integer(0));
+      const auto end = static_cast<position>(c.integer(1));
+      // The first of its append when the event before it ends another.
+      return stored_id{at, c.integer(2) != c.integer(1) ? std::optional<position>(end) : std::nullopt};
+    }
+    if (rc != SQLITE_DONE) {
+      error = writer_->error();
+      failed = true;
+    }
+    return std::nullopt;
+  }
+
+  // The first stored event matching the append's condition after its `after`.
+  std::optional<position> first_match(const detail::queued_append& a, bool& failed, std::string& error) {
     using detail::sqlite::as_int;
-    auto& events = a.events;
-    // A retry: the same ids as one earlier append, in order.
-    if (!events.front().metadata.event_id.empty()) {
-      auto* s = writer_->prepare("SELECT position, batch_end FROM events WHERE event_id = ?1", error);
-      if (s == nullptr) {
-        return std::nullopt;
-      }
-      std::optional<std::pair<position, position>> earlier;
-      {
-        cursor c(s);
-        c.bind(1, std::string_view(events.front().metadata.event_id));
-        if (c.step() == SQLITE_ROW) {
-          earlier = std::pair{static_cast<position>(c.integer(0)), static_cast<position>(c.integer(1))};
-        }
-      }
-      // It must be the whole earlier append: its first event, and as many events.
-      if (earlier && earlier->first > 1) {
-        auto* before = writer_->prepare("SELECT batch_end FROM events WHERE position = ?1", error);
-        if (before == nullptr) {
-          return std::nullopt;
-        }
-        cursor c(before);
-        c.bind(1, as_int(earlier->first - 1));
-        if (c.step() == SQLITE_ROW && static_cast<position>(c.integer(0)) == earlier->second) {
-          earlier.reset();  // the id is inside an earlier append, not at its start
-        }
-      }
-      if (earlier && earlier->second - earlier->first + 1 == events.size()) {
-        auto* ids =
-            writer_->prepare("SELECT event_id FROM events WHERE position BETWEEN ?1 AND ?2 ORDER BY position", error);
-        if (ids == nullptr) {
-          return std::nullopt;
-        }
-        cursor c(ids);
-        c.bind(1, as_int(earlier->first));
-        c.bind(2, as_int(earlier->second));
-        bool same = true;
-        for (const auto& e : events) {
-          same = same && c.step() == SQLITE_ROW && !c.is_null(0) && c.text(0) == e.metadata.event_id;
-        }
-        if (same) {
-          return append_result(earlier->second);
-        }
-      }
+    const std::int64_t lo = as_int(a.after.value_or(0)) + 1;
+    const detail::sqlite::select_builder select(*a.condition, lo, std::numeric_limits<std::int64_t>::max(), false, 1,
+                                                "e.position");
+    auto* s = writer_->prepare(select.sql, error);
+    if (s == nullptr) {
+      failed = true;
+      return std::nullopt;
     }
-    for (const auto& e : events) {
-      if (e.metadata.event_id.empty()) {
-        continue;
-      }
-      auto* s = writer_->prepare("SELECT 1 FROM events WHERE event_id = ?1", error);
-      if (s == nullptr) {
-        return std::nullopt;
-      }
-      cursor c(s);
-      c.bind(1, std::string_view(e.metadata.event_id));
-      if (c.step() == SQLITE_ROW) {
-        return append_result(unexpected<append_error>(
-            invalid_append{"event id " + e.metadata.event_id + " is already stored by another append"}));
-      }
+    cursor c(s);
+    c.bind_all(select.parameters);
+    const int rc = c.step();
+    if (rc == SQLITE_ROW) {
+      return static_cast<position>(c.integer(0));
     }
-    // The condition: no matching event after `after`.
-    if (a.condition != nullptr) {
-      const std::int64_t lo = as_int(a.after.value_or(0)) + 1;
-      const detail::sqlite::select_builder select(*a.condition, lo, std::numeric_limits<std::int64_t>::max(), false, 1,
-                                                  "e.position");
-      auto* s = writer_->prepare(select.sql, error);
-      if (s == nullptr) {
-        return std::nullopt;
-      }
-      cursor c(s);
-      c.bind_all(select.parameters);
-      const int rc = c.step();
-      if (rc == SQLITE_ROW) {
-        return append_result(unexpected<append_error>(condition_failed{static_cast<position>(c.integer(0))}));
-      }
-      if (rc != SQLITE_DONE) {
-        error = writer_->error();
-        return std::nullopt;
-      }
+    if (rc != SQLITE_DONE) {
+      error = writer_->error();
+      failed = true;
+    }
+    return std::nullopt;
+  }
+
+  // The plan's events, each row and its tags; false when the database failed (in `error`).
+  bool insert(const std::vector<detail::placed_event>& accepted, std::string& error) {
+    using detail::sqlite::as_int;
+    if (accepted.empty()) {
+      return true;
     }
     auto* insert = writer_->prepare(
         "INSERT INTO events(position, type, schema_version, payload, tags, event_id, batch_end, recorded_at, "
@@ -688,16 +664,14 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
         error);
     auto* insert_tag = writer_->prepare("INSERT INTO event_tags(tag, position) VALUES (?1, ?2)", error);
     if (insert == nullptr || insert_tag == nullptr) {
-      return std::nullopt;
+      return false;
     }
-    const position end = head + events.size();
-    position p = head;
-    for (const auto& e : events) {
-      ++p;
+    for (const auto& placed : accepted) {
+      const auto& e = *placed.event;
       const auto packed = detail::pack_tags(e.tags);
       {
         cursor c(insert);
-        c.bind(1, as_int(p));
+        c.bind(1, as_int(placed.at));
         c.bind(2, std::string_view(e.record.type));
         c.bind(3, std::int64_t{e.record.version});
         sqlite3_bind_blob(insert, 4, e.record.payload.empty() ? "" : e.record.payload.data(),
@@ -709,7 +683,7 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
         } else {
           c.bind(6, std::string_view(e.metadata.event_id));
         }
-        c.bind(7, as_int(end));
+        c.bind(7, as_int(placed.batch_end));
         c.bind(8, static_cast<std::int64_t>(
                       std::chrono::duration_cast<std::chrono::nanoseconds>(e.metadata.recorded_at.time_since_epoch())
                           .count()));
@@ -717,21 +691,20 @@ class sqlite_store : public detail::durable_front<sqlite_store<Codec>, Codec> {
         c.bind(10, std::string_view(e.metadata.causation_id));
         if (c.step() != SQLITE_DONE) {
           error = writer_->error();
-          return std::nullopt;
+          return false;
         }
       }
       for (const auto& t : e.tags) {
         cursor c(insert_tag);
         c.bind(1, std::string_view(t));
-        c.bind(2, as_int(p));
+        c.bind(2, as_int(placed.at));
         if (c.step() != SQLITE_DONE) {
           error = writer_->error();
-          return std::nullopt;
+          return false;
         }
       }
     }
-    head = end;
-    return append_result(end);
+    return true;
   }
 
   std::string path_;

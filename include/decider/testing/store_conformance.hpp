@@ -184,6 +184,10 @@ void check_appends(const Factory& make, recorder& r) {
   };
   r.check(invalid(tail) && invalid(head) && invalid(more) && positions_of(*store, tagged({"i"})).size() == 2,
           "7: part of an earlier batch, or more than it, is not a retry: invalid_append, nothing stored");
+  const auto doubled =
+      store->append({{beta{{"d"}, "d1"}, {.event_id = "id-d"}}, {beta{{"d"}, "d2"}, {.event_id = "id-d"}}});
+  r.check(invalid(doubled) && positions_of(*store, tagged({"d"})).empty(),
+          "7: an event id given twice in one batch is refused: invalid_append, nothing stored");
   // An event given no id gets one from the store; that id names it: given again, to another event, it is refused.
   const auto unnamed = store->append(one(gamma{{"u"}, "14"}));
   const auto read_back = store->read(tagged({"u"}));
@@ -279,6 +283,35 @@ void check_racers(const Factory& make, recorder& r, const conformance_options& o
     }
     skew_caught = skew_caught && skew_wins == 1;
   }
+  // The same batch sent by several callers at once (a retry racing its first try), round after round on one store:
+  // stored once, and every caller gets the position of its last event. Durable stores commit such racers in one
+  // group once they have seen them queue together.
+  bool once = true;
+  {
+    auto store = make();
+    for (std::size_t round = 0; round < options.rounds; ++round) {
+      const std::string tag_of_round = "r" + std::to_string(round);
+      std::vector<append_result> answers(options.racers);
+      std::latch ready(static_cast<std::ptrdiff_t>(options.racers));
+      std::vector<std::thread> racers;
+      for (std::size_t i = 0; i < options.racers; ++i) {
+        racers.emplace_back([&, i] {
+          ready.arrive_and_wait();
+          answers[i] = store->append({{beta{{tag_of_round}, "1"}, {.event_id = tag_of_round + "-1"}},
+                                      {beta{{tag_of_round}, "2"}, {.event_id = tag_of_round + "-2"}}});
+        });
+      }
+      for (auto& t : racers) {
+        t.join();
+      }
+      const auto stored = positions_of(*store, tagged({tag_of_round}));
+      once = once && stored.size() == 2;
+      for (const auto& a : answers) {
+        once = once && a.has_value() && *a == stored.back();
+      }
+    }
+  }
+  r.check(once, "7: one batch appended by racers at once is stored once, and each racer gets its last position");
   r.check(exactly_one, "6: racers that read one boundary at the same position: exactly one append wins");
   r.check(skew_caught, "6: a write-skew pair on a union query: exactly one is rejected");
 }
