@@ -16,7 +16,7 @@ cmake --build --preset fuzz
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 summary=()
-for target in codec query store; do
+for target in codec query store batch; do
   work="build/fuzz/work/${target}"
   mkdir -p "$work"
   log="build/fuzz/${target}.log"

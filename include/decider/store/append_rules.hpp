@@ -69,7 +69,8 @@ namespace detail {
 [[nodiscard]] inline batch_verdict refuse(std::string reason) {
   return {batch_verdict::kind::refused, 0, invalid_append{std::move(reason)}};
 }
-// The first id given twice, if any. Batches are short: pairs are compared up to 16 events, sorted beyond.
+// The id given twice whose second copy comes first, if any. Batches are short: pairs are compared up to 16
+// events, sorted beyond.
 template <class Batch>
 [[nodiscard]] const std::string* repeated_id(const Batch& batch) {
   const std::size_t size = batch.size();
@@ -84,15 +85,21 @@ template <class Batch>
     }
     return nullptr;
   }
-  std::vector<const std::string*> ids;
-  for (const auto& item : batch) {
-    if (!item.metadata.event_id.empty()) {
-      ids.push_back(&item.metadata.event_id);
+  std::vector<std::size_t> given;
+  for (std::size_t i = 0; i < size; ++i) {
+    if (!batch[i].metadata.event_id.empty()) {
+      given.push_back(i);
     }
   }
-  std::sort(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return *a < *b; });
-  const auto twice = std::adjacent_find(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return *a == *b; });
-  return twice == ids.end() ? nullptr : *twice;
+  const auto id = [&](std::size_t i) -> const std::string& { return batch[i].metadata.event_id; };
+  std::stable_sort(given.begin(), given.end(), [&](std::size_t a, std::size_t b) { return id(a) < id(b); });
+  std::optional<std::size_t> second;  // the earliest second copy
+  for (std::size_t k = 1; k < given.size(); ++k) {
+    if (id(given[k]) == id(given[k - 1]) && (k < 2 || id(given[k - 2]) != id(given[k]))) {
+      second = std::min(second.value_or(given[k]), given[k]);
+    }
+  }
+  return second ? &id(*second) : nullptr;
 }
 }  // namespace detail
 
