@@ -13,6 +13,15 @@
 
 namespace decider {
 
+// The type with no values a user can make: the command, event and error type of `neutral`.
+// Flattening drops it, so combining with `neutral` adds no alternatives.
+struct never {
+  friend constexpr bool operator==(const never&, const never&) noexcept = default;
+
+ private:
+  never() = default;
+};
+
 // What decide returns: the events to append, or the domain's reason to refuse.
 template <class Event, class Error>
 using decision = expected<std::vector<Event>, Error>;

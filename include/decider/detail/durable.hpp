@@ -19,6 +19,7 @@
 
 #include "decider/store/append_rules.hpp"
 #include "decider/store/codec.hpp"
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"

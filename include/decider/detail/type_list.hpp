@@ -11,14 +11,7 @@
 
 namespace decider {
 
-// The type with no values a user can make: the command, event and error type of `neutral`.
-// Flattening drops it, so combining with `neutral` adds no alternatives.
-struct never {
-  friend constexpr bool operator==(const never&, const never&) noexcept = default;
-
- private:
-  never() = default;
-};
+struct never;  // the type with no values (decider/concepts.hpp): flattening drops it
 
 namespace detail {
 

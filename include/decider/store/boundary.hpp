@@ -32,6 +32,7 @@
 #include "decider/detail/type_list.hpp"
 #include "decider/extend.hpp"
 #include "decider/many.hpp"
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/instance_cache.hpp"

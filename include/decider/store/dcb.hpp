@@ -20,6 +20,7 @@
 
 #include "decider/concepts.hpp"
 #include "decider/detail/type_list.hpp"
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/query.hpp"
 

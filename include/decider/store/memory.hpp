@@ -26,6 +26,7 @@
 #include "decider/detail/prefetch.hpp"
 #include "decider/detail/string_index.hpp"
 #include "decider/store/append_rules.hpp"
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"

@@ -13,18 +13,11 @@
 #include <utility>
 
 #include "decider/concepts.hpp"
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/query.hpp"
 
 namespace decider {
-
-namespace detail {
-// A store that can wake a waiting subscriber when something is appended (the memory store can).
-template <class S>
-concept notifying_store = requires(const S& s, position after, std::chrono::milliseconds timeout) {
-  { s.wait_for_append(after, timeout) } -> std::convertible_to<bool>;
-};
-}  // namespace detail
 
 struct subscription_options {
   std::size_t batch = 1000;           // events read per pull
@@ -87,14 +80,14 @@ class subscription {
 
  private:
   void wait() const {
-    if constexpr (detail::notifying_store<Store>) {
+    if constexpr (notifying_event_store<Store>) {
       static_cast<void>(store_->wait_for_append(seen_head(), options_.idle));
     } else {
       std::this_thread::sleep_for(options_.idle);
     }
   }
   [[nodiscard]] position seen_head() const {
-    if constexpr (requires { store_->head(); }) {
+    if constexpr (knows_head<Store>) {
       return std::max(checkpoint_.load(), store_->head());
     } else {
       return checkpoint_.load();

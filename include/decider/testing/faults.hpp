@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 
 namespace decider::testing {

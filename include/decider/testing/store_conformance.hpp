@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
