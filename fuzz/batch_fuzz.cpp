@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "bytes.hpp"
-#include "decider/detail/commit_plan.hpp"
 #include "decider/store/append_rules.hpp"
+#include "decider/store/detail/commit_plan.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "bytes.hpp"
-#include "decider/detail/durable.hpp"
-#include "decider/store/json_codec.hpp"
+#include "decider/json/codec.hpp"
+#include "decider/store/detail/durable.hpp"
 
 namespace {
 

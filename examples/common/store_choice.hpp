@@ -15,11 +15,11 @@
 #include <string>
 #include <utility>
 
-#include "decider/store/json_codec.hpp"
+#include "decider/json/codec.hpp"
+#include "decider/sqlite/store.hpp"
 #include "decider/store/memory.hpp"
-#include "decider/store/sqlite.hpp"
 #if DECIDER_EXAMPLES_POSTGRES
-#include "decider/store/postgres.hpp"
+#include "decider/postgres/store.hpp"
 #endif
 
 namespace examples {

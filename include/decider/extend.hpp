@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "decider/concepts.hpp"
-#include "decider/detail/adapt.hpp"
 #include "decider/detail/type_list.hpp"
 
 namespace decider {

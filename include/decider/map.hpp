@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "decider/concepts.hpp"
-#include "decider/detail/adapt.hpp"
 
 namespace decider {
 

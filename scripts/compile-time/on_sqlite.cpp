@@ -11,10 +11,10 @@
 #include <system_error>
 #include <variant>
 
+#include "decider/json/codec.hpp"
+#include "decider/sqlite/store.hpp"
 #include "decider/store/handle.hpp"
-#include "decider/store/json_codec.hpp"
 #include "decider/store/query.hpp"
-#include "decider/store/sqlite.hpp"
 #include "student_course/course.hpp"
 #include "student_course/on_store.hpp"
 

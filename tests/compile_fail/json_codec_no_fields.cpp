@@ -4,7 +4,7 @@
 #include <variant>
 #include <vector>
 
-#include "decider/store/json_codec.hpp"
+#include "decider/json/codec.hpp"
 
 struct note_added {
   std::string text;

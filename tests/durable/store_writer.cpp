@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "decider/store/sqlite.hpp"
+#include "decider/sqlite/store.hpp"
 #if DECIDER_WRITER_POSTGRES
-#include "decider/store/postgres.hpp"
+#include "decider/postgres/store.hpp"
 #endif
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"

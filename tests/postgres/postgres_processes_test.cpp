@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "decider/store/postgres.hpp"
+#include "decider/postgres/store.hpp"
 #include "decider/store/subscription.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "durable/process_checks.hpp"

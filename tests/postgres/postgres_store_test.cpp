@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "decider/store/json_codec.hpp"
-#include "decider/store/postgres.hpp"
+#include "decider/json/codec.hpp"
+#include "decider/postgres/store.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
 #include "durable/odd_names.hpp"

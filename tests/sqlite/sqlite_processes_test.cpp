@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "decider/store/sqlite.hpp"
+#include "decider/sqlite/store.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "durable/process_checks.hpp"
 #include "support/temporary_directory.hpp"

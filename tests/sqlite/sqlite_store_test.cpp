@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include "decider/json/codec.hpp"
+#include "decider/sqlite/store.hpp"
 #include "decider/store/fields.hpp"
-#include "decider/store/json_codec.hpp"
-#include "decider/store/sqlite.hpp"
 #include "decider/testing/conformance_codec.hpp"
 #include "decider/testing/store_conformance.hpp"
 #include "durable/odd_names.hpp"

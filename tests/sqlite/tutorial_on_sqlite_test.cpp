@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "decider/fold.hpp"
+#include "decider/json/codec.hpp"
+#include "decider/sqlite/store.hpp"
 #include "decider/store/handle.hpp"
-#include "decider/store/json_codec.hpp"
-#include "decider/store/sqlite.hpp"
 #include "support/temporary_directory.hpp"
 #include "transactions/on_store.hpp"  // the events' identity: event_traits, json_traits, instance_kind
 

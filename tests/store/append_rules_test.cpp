@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "decider/detail/commit_plan.hpp"
+#include "decider/store/detail/commit_plan.hpp"
 
 namespace {
 

@@ -13,8 +13,8 @@
 #include <variant>
 #include <vector>
 
-#include "decider/detail/slot_index.hpp"
 #include "decider/fold.hpp"
+#include "decider/store/detail/slot_index.hpp"
 #include "decider/store/memory.hpp"
 #include "decider/testing/faults.hpp"
 #include "student_course/course.hpp"

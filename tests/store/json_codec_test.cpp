@@ -2,8 +2,6 @@
 // as traits, since the example's types stay as they are); unknown types, corrupt payloads, missing fields and
 // fields of the wrong kind are typed errors naming the position and type; old names and versions are upcast; a
 // batch with a bad record is decoded to the end or stopped, as the caller chooses, and nothing else is lost.
-#include "decider/store/json_codec.hpp"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <tuple>
@@ -11,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "decider/json/codec.hpp"
 #include "support/subscription_model.hpp"
 
 using subscriptions::course_defined;

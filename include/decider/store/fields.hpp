@@ -1,6 +1,6 @@
 // decider/store/fields.hpp — an event's fields, declared once beside its members, for codecs to read and write:
 //   static constexpr auto json_fields = std::tuple{decider::field("course", &course_defined::course), ...};
-// Declaring them needs no JSON library; decider/store/json_codec.hpp (target decider::json) uses them.
+// Declaring them needs no JSON library; decider/json/codec.hpp (target decider::json) uses them.
 #pragma once
 
 #include <string_view>

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "decider/detail/prefetch.hpp"
-#include "decider/detail/slot_index.hpp"
+#include "decider/store/detail/prefetch.hpp"
+#include "decider/store/detail/slot_index.hpp"
 #include "decider/store/event.hpp"
 
 namespace decider {

@@ -22,12 +22,12 @@
 #include <utility>
 #include <vector>
 
-#include "decider/detail/chunked_log.hpp"
-#include "decider/detail/prefetch.hpp"
-#include "decider/detail/string_index.hpp"
 #include "decider/store/append_rules.hpp"
 #include "decider/store/capabilities.hpp"
 #include "decider/store/concepts.hpp"
+#include "decider/store/detail/chunked_log.hpp"
+#include "decider/store/detail/prefetch.hpp"
+#include "decider/store/detail/string_index.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
 

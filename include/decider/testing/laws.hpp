@@ -13,7 +13,6 @@
 
 #include "decider/combine.hpp"
 #include "decider/concepts.hpp"
-#include "decider/detail/adapt.hpp"
 #include "decider/detail/type_list.hpp"
 #include "decider/fold.hpp"
 #include "decider/testing/print.hpp"

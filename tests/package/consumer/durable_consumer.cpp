@@ -5,9 +5,9 @@
 
 #include <chrono>
 #include <cstdio>
-#include <decider/store/json_codec.hpp>
-#include <decider/store/postgres.hpp>
-#include <decider/store/sqlite.hpp>
+#include <decider/json/codec.hpp>
+#include <decider/postgres/store.hpp>
+#include <decider/sqlite/store.hpp>
 #include <iostream>
 #include <string>
 #include <string_view>

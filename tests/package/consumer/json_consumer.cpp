@@ -1,5 +1,5 @@
 // A user's program on the JSON codec, through the installed (or embedded) headers and the decider::json target.
-#include <decider/store/json_codec.hpp>
+#include <decider/json/codec.hpp>
 #include <iostream>
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-// decider/store/json_codec.hpp — a codec for std::variant events (and many<Key>(d)'s keyed<Key, variant>) as JSON
+// decider/json/codec.hpp — a codec for std::variant events (and many<Key>(d)'s keyed<Key, variant>) as JSON
 // objects (nlohmann-json; target decider::json). Declare an event's fields once, as a member or a trait:
 //   struct course_defined { ...; static constexpr auto json_fields =
 //       std::tuple{decider::field("course", &course_defined::course), decider::field("capacity", ...)}; };

@@ -1,4 +1,4 @@
-// decider/detail/slot_index.hpp — an index from keys to the numbers of the slots that hold them, for the instance
+// decider/store/detail/slot_index.hpp — an index from keys to the numbers of the slots that hold them, for the instance
 // cache: open addressing over a flat array of (hash bits, slot number), the keys themselves kept in the slots the
 // caller owns (key_at(slot) gives a slot's key). A lookup touches one cell and the slot it names, where a
 // node-based map walks separately allocated nodes: with tens of thousands of instances cached, those walks were the
@@ -10,7 +10,7 @@
 #include <functional>
 #include <vector>
 
-#include "decider/detail/prefetch.hpp"
+#include "decider/store/detail/prefetch.hpp"
 
 namespace decider::detail {
 

@@ -1,4 +1,4 @@
-// decider/detail/commit_plan.hpp — which appends of a durable store's group commit are stored, decided before the
+// decider/store/detail/commit_plan.hpp — which appends of a durable store's group commit are stored, decided before the
 // database is written: each append in turn, as if it were committed alone after the ones before it.
 #pragma once
 
@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "decider/detail/durable.hpp"
 #include "decider/store/append_rules.hpp"
 #include "decider/store/concepts.hpp"
+#include "decider/store/detail/durable.hpp"
 
 namespace decider::detail {
 

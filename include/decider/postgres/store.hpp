@@ -1,4 +1,4 @@
-// decider/store/postgres.hpp — a durable DCB event store in PostgreSQL (target decider::postgres, on libpq): the
+// decider/postgres/store.hpp — a durable DCB event store in PostgreSQL (target decider::postgres, on libpq): the
 // engine to use when several machines append. The store creates and migrates its own versioned schema (one
 // PostgreSQL schema per store). Types and tags live in dictionary tables; event_tags(tag_id, position) is a btree.
 // An append group runs in one READ COMMITTED transaction: first, as its own statement, a lock that orders writers
@@ -35,10 +35,10 @@
 #include <vector>
 
 #include "decider/config.hpp"
-#include "decider/detail/commit_plan.hpp"
-#include "decider/detail/durable.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/concepts.hpp"
+#include "decider/store/detail/commit_plan.hpp"
+#include "decider/store/detail/durable.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
 

@@ -1,4 +1,4 @@
-// decider/detail/durable.hpp — what the durable stores (SQLite, PostgreSQL) share: checking and encoding a
+// decider/store/detail/durable.hpp — what the durable stores (SQLite, PostgreSQL) share: checking and encoding a
 // batch before it reaches the database, and the group commit queue that lets one writer commit the appends of many
 // callers in one transaction.
 #pragma once
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "decider/store/append_rules.hpp"
-#include "decider/store/codec.hpp"
 #include "decider/store/capabilities.hpp"
+#include "decider/store/codec.hpp"
 #include "decider/store/concepts.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"

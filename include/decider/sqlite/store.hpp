@@ -1,4 +1,4 @@
-// decider/store/sqlite.hpp — a durable DCB event store in one SQLite file (target decider::sqlite): the embedded
+// decider/sqlite/store.hpp — a durable DCB event store in one SQLite file (target decider::sqlite): the embedded
 // default. WAL journal; positions are the events table's INTEGER PRIMARY KEY, assigned in commit order under
 // SQLite's write lock; tags sit in a WITHOUT ROWID table keyed (tag, position). An append's condition check and
 // its inserts run in one BEGIN IMMEDIATE transaction, and the appends that callers queue meanwhile are committed
@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "decider/config.hpp"
-#include "decider/detail/commit_plan.hpp"
-#include "decider/detail/durable.hpp"
 #include "decider/store/codec.hpp"
 #include "decider/store/concepts.hpp"
+#include "decider/store/detail/commit_plan.hpp"
+#include "decider/store/detail/durable.hpp"
 #include "decider/store/event.hpp"
 #include "decider/store/query.hpp"
 

@@ -1,4 +1,4 @@
-// decider/detail/chunked_log.hpp — an append-only sequence in fixed chunks: elements never move once stored (an
+// decider/store/detail/chunked_log.hpp — an append-only sequence in fixed chunks: elements never move once stored (an
 // append does not invalidate a reference), and indexing is a shift and a mask, with no division (std::deque's
 // index arithmetic is not inlined and showed in the memory store's profiles).
 #pragma once

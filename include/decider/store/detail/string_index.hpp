@@ -1,4 +1,4 @@
-// decider/detail/string_index.hpp — a map from strings to values for the memory store's indexes: open addressing
+// decider/store/detail/string_index.hpp — a map from strings to values for the memory store's indexes: open addressing
 // over a flat array of (hash bits, entry number), entries kept in chunks. A lookup touches one slot, one entry
 // and the value, where a node-based map walks a chain of separately allocated nodes: on a store of many tags the
 // lookups were the largest cost of a decision. Values never move once inserted.
@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "decider/detail/chunked_log.hpp"
-#include "decider/detail/prefetch.hpp"
+#include "decider/store/detail/chunked_log.hpp"
+#include "decider/store/detail/prefetch.hpp"
 
 namespace decider::detail {
 
