@@ -121,7 +121,7 @@ attempt draw(decider::fuzzing::bytes& in) {
   for (std::size_t i = 0; i < size; ++i) {
     const std::size_t k = in.below(16);
     a.ids.push_back(k < 5 ? std::string() : (k < 7 ? "mine-" + std::to_string(in.below(12)) : in.pick("e", 10)));
-    a.tags.push_back(in.flag() ? "x" : "y");
+    a.tags.emplace_back(in.flag() ? "x" : "y");
   }
   if (in.flag()) {
     a.condition_tag = in.flag() ? "x" : "y";

@@ -401,148 +401,152 @@ struct execute_fn {
   template <class Store, class Model, class Decide>
   [[nodiscard]] auto operator()(Store& store, const Model& model, const Decide& decide,
                                 const execute_options& options = {}) const {
-    static_assert(event_store<Store>, "decider::execute: the first argument is not a decider::event_store.");
-    using Event = typename Store::event_type;
-    using decided = std::remove_cvref_t<std::invoke_result_t<const Decide&, const typename Model::state_type&>>;
-    using error = execute_error<typename decided::error_type>;
-    using state_type = typename Model::state_type;
-    using result = expected<execution<Event, state_type>, error>;
+    if constexpr (!detail::check_event_store<Store>()) {
+      return;
+    } else {
+      using Event = typename Store::event_type;
+      using decided = std::remove_cvref_t<std::invoke_result_t<const Decide&, const typename Model::state_type&>>;
+      using error = execute_error<typename decided::error_type>;
+      using state_type = typename Model::state_type;
+      using result = expected<execution<Event, state_type>, error>;
 
-    // An append whose answer was lost, kept to be sent again as it was (idempotency_key set).
-    struct unanswered {
-      std::vector<Event> events;
-      state_type state;
-      position through = 0;
-      std::optional<position> last;
-    };
-    std::optional<unanswered> resend;
-    // The decision's events as the store's.
-    auto widened = [](auto& decision) {
-      std::vector<Event> events;
-      for (auto& e : *decision) {
-        events.push_back(detail::widen<Event>(std::move(e)));
-      }
-      return events;
-    };
-    // The result of an append stored at `appended`: the decided events are folded as the store now holds them, so
-    // the caller need not read again. (A retried batch the store recognized is already in what was read: nothing
-    // to fold again.)
-    auto stored = [&](std::vector<Event> events, state_type& state, position through, position appended,
-                      std::size_t attempt) {
-      position p = appended - events.size();
-      for (auto& e : events) {
-        if (p + 1 <= through) {
-          break;
+      // An append whose answer was lost, kept to be sent again as it was (idempotency_key set).
+      struct unanswered {
+        std::vector<Event> events;
+        state_type state;
+        position through = 0;
+        std::optional<position> last;
+      };
+      std::optional<unanswered> resend;
+      // The decision's events as the store's.
+      auto widened = [](auto& decision) {
+        std::vector<Event> events;
+        for (auto& e : *decision) {
+          events.push_back(detail::widen<Event>(std::move(e)));
         }
-        // The event is lent to the fold and taken back (not copied).
-        stored_event<Event> lent{++p, std::string(type_name_of(e)), tags_of(e), std::move(e), {}};
-        state = model.evolve(std::move(state), lent);
-        e = std::move(lent.event);
-      }
-      return result(execution<Event, state_type>{appended, std::move(events), attempt,
-                                                 detail::done_with(model, state, appended)});
-    };
-    // Decides on a start that is likely current and appends under its per-item floors, without reading: the
-    // result, or nullopt to read what is new and decide again (a failed condition, a refusal, nothing to do; a
-    // refusal stands only once a read confirms it). Not with event ids: a batch the store recognized as a retry
-    // would be folded over what was never read.
-    auto decide_first = [&]([[maybe_unused]] state_type& state,
-                            [[maybe_unused]] const detail::model_start<state_type>& start,
-                            [[maybe_unused]] std::size_t attempt) -> std::optional<result> {
-      if constexpr (item_conditional_event_store<Store>) {
-        if (!start.decide_first || !options.idempotency_key.empty() || !options.metadata.event_id.empty()) {
-          return std::nullopt;
+        return events;
+      };
+      // The result of an append stored at `appended`: the decided events are folded as the store now holds them, so
+      // the caller need not read again. (A retried batch the store recognized is already in what was read: nothing
+      // to fold again.)
+      auto stored = [&](std::vector<Event> events, state_type& state, position through, position appended,
+                        std::size_t attempt) {
+        position p = appended - events.size();
+        for (auto& e : events) {
+          if (p + 1 <= through) {
+            break;
+          }
+          // The event is lent to the fold and taken back (not copied).
+          stored_event<Event> lent{++p, std::string(type_name_of(e)), tags_of(e), std::move(e), {}};
+          state = model.evolve(std::move(state), lent);
+          e = std::move(lent.event);
         }
-        auto decision = decide(static_cast<const state_type&>(state));
-        if (!decision.has_value() || decision->empty()) {
-          return std::nullopt;
+        return result(execution<Event, state_type>{appended, std::move(events), attempt,
+                                                   detail::done_with(model, state, appended)});
+      };
+      // Decides on a start that is likely current and appends under its per-item floors, without reading: the
+      // result, or nullopt to read what is new and decide again (a failed condition, a refusal, nothing to do; a
+      // refusal stands only once a read confirms it). Not with event ids: a batch the store recognized as a retry
+      // would be folded over what was never read.
+      auto decide_first = [&]([[maybe_unused]] state_type& state,
+                              [[maybe_unused]] const detail::model_start<state_type>& start,
+                              [[maybe_unused]] std::size_t attempt) -> std::optional<result> {
+        if constexpr (item_conditional_event_store<Store>) {
+          if (!start.decide_first || !options.idempotency_key.empty() || !options.metadata.event_id.empty()) {
+            return std::nullopt;
+          }
+          auto decision = decide(static_cast<const state_type&>(state));
+          if (!decision.has_value() || decision->empty()) {
+            return std::nullopt;
+          }
+          if constexpr (prefetching_event_store<Store>) {
+            store.prefetch(model.selects(), 2);
+          }
+          auto events = widened(decision);
+          auto appended =
+              store.append_unless_items(detail::to_append(events, options), model.selects(), start.items_after);
+          if (appended.has_value()) {
+            return stored(std::move(events), state, start.through, *appended, attempt);
+          }
+          if (auto failure = detail::unless_conflict<error>(appended.error())) {
+            return result(unexpected<error>(std::move(*failure)));
+          }
         }
-        if constexpr (prefetching_event_store<Store>) {
-          store.prefetch(model.selects(), 2);
-        }
-        auto events = widened(decision);
-        auto appended =
-            store.append_unless_items(detail::to_append(events, options), model.selects(), start.items_after);
+        return std::nullopt;
+      };
+      // Sends the decided events under the condition {union query, last}; the result, or nullopt to try again.
+      auto append = [&](std::vector<Event> events, state_type state, position through, std::optional<position> last,
+                        std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
+        auto appended = append_unless(store, detail::to_append(events, options), model.selects(), last);
         if (appended.has_value()) {
-          return stored(std::move(events), state, start.through, *appended, attempt);
+          return stored(std::move(events), state, through, *appended, attempt);
+        }
+        if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
+          if (!options.retry_unavailable || options.idempotency_key.empty()) {
+            return result(unexpected<error>(error(*down)));
+          }
+          reason.unavailable = *down;
+          resend = unanswered{std::move(events), std::move(state), through, last};
+          return std::nullopt;  // send the same batch again: the store recognizes it if the lost attempt arrived
         }
         if (auto failure = detail::unless_conflict<error>(appended.error())) {
           return result(unexpected<error>(std::move(*failure)));
         }
-      }
-      return std::nullopt;
-    };
-    // Sends the decided events under the condition {union query, last}; the result, or nullopt to try again.
-    auto append = [&](std::vector<Event> events, state_type state, position through, std::optional<position> last,
-                      std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
-      auto appended = append_unless(store, detail::to_append(events, options), model.selects(), last);
-      if (appended.has_value()) {
-        return stored(std::move(events), state, through, *appended, attempt);
-      }
-      if (const auto* down = std::get_if<store_unavailable>(&appended.error())) {
-        if (!options.retry_unavailable || options.idempotency_key.empty()) {
-          return result(unexpected<error>(error(*down)));
+        if constexpr (detail::keeping_model<Model>) {
+          model.keep(std::move(state), last);  // what was read is still true: the next attempt reads only what is new
         }
-        reason.unavailable = *down;
-        resend = unanswered{std::move(events), std::move(state), through, last};
-        return std::nullopt;  // send the same batch again: the store recognizes it if the lost attempt arrived
-      }
-      if (auto failure = detail::unless_conflict<error>(appended.error())) {
-        return result(unexpected<error>(std::move(*failure)));
-      }
-      if constexpr (detail::keeping_model<Model>) {
-        model.keep(std::move(state), last);  // what was read is still true: the next attempt reads only what is new
-      }
-      return std::nullopt;  // a concurrent append to the boundary: read and decide again
-    };
-    return detail::with_retry<result>(
-        options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
-          if (resend) {
-            auto again = std::move(*resend);
-            resend.reset();
-            return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt, reason);
-          }
-          // Hints for a model that starts from cached states: its start takes them while the store's lookups load.
-          const auto prefetch = [&](int stage) {
-            if constexpr (prefetching_event_store<Store> && detail::starting_model<Model>) {
-              store.prefetch(model.selects(), stage);
+        return std::nullopt;  // a concurrent append to the boundary: read and decide again
+      };
+      return detail::with_retry<result>(
+          options, [&](std::size_t attempt, detail::retry_reason& reason) -> std::optional<result> {
+            if (resend) {
+              auto again = std::move(*resend);
+              resend.reset();
+              return append(std::move(again.events), std::move(again.state), again.through, again.last, attempt,
+                            reason);
             }
-          };
-          prefetch(0);
-          auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
-          prefetch(1);
-          auto state = std::move(start.state);
-          if (auto done = decide_first(state, start, attempt)) {
-            return done;
-          }
-          position through = start.through;  // the last position covered; 0: none (positions start at 1)
-          read_options window{};
-          if (start.read_after > 0) {
-            window.from = start.read_after + 1;  // a cached model has folded everything up to there
-          }
-          window.items_after = start.items_after;
-          const auto read =
-              read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
-                state = model.evolve(std::move(state), e, items);
-                through = std::max(through, e.position);
-              });
-          if (!read.has_value()) {
-            if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
-              return result(unexpected<error>(std::move(*failure)));
+            // Hints for a model that starts from cached states: its start takes them while the store's lookups load.
+            const auto prefetch = [&](int stage) {
+              if constexpr (prefetching_event_store<Store> && detail::starting_model<Model>) {
+                store.prefetch(model.selects(), stage);
+              }
+            };
+            prefetch(0);
+            auto start = detail::start_of(model);  // not a structured binding: lambdas capture these below
+            prefetch(1);
+            auto state = std::move(start.state);
+            if (auto done = decide_first(state, start, attempt)) {
+              return done;
             }
-            return std::nullopt;
-          }
-          const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
-          auto decision = decide(static_cast<const typename Model::state_type&>(state));
-          if (!decision.has_value()) {
-            static_cast<void>(detail::done_with(model, state, last));  // what was read
-            return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
-          }
-          if (decision->empty()) {
-            return result(execution<Event, state_type>{through, {}, attempt, detail::done_with(model, state, last)});
-          }
-          return append(widened(decision), std::move(state), through, last, attempt, reason);
-        });
+            position through = start.through;  // the last position covered; 0: none (positions start at 1)
+            read_options window{};
+            if (start.read_after > 0) {
+              window.from = start.read_after + 1;  // a cached model has folded everything up to there
+            }
+            window.items_after = start.items_after;
+            const auto read =
+                read_each(store, model.selects(), window, [&](const stored_event<Event>& e, matched_items items) {
+                  state = model.evolve(std::move(state), e, items);
+                  through = std::max(through, e.position);
+                });
+            if (!read.has_value()) {
+              if (auto failure = detail::unless_retried<error>(read.error(), options, reason)) {
+                return result(unexpected<error>(std::move(*failure)));
+              }
+              return std::nullopt;
+            }
+            const std::optional<position> last = through > 0 ? std::optional<position>(through) : std::nullopt;
+            auto decision = decide(static_cast<const typename Model::state_type&>(state));
+            if (!decision.has_value()) {
+              static_cast<void>(detail::done_with(model, state, last));  // what was read
+              return result(unexpected<error>(detail::widen<error>(std::move(decision).error())));
+            }
+            if (decision->empty()) {
+              return result(execution<Event, state_type>{through, {}, attempt, detail::done_with(model, state, last)});
+            }
+            return append(widened(decision), std::move(state), through, last, attempt, reason);
+          });
+    }
   }
 };
 inline constexpr execute_fn execute{};

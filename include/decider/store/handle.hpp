@@ -182,13 +182,18 @@ struct handled {
 namespace detail {
 
 template <class Store, class D>
-void check_handle() {
-  static_assert(event_store<Store>, "decider::handle: the first argument is not a decider::event_store.");
-  static_assert(check_decider<D>());
-  static_assert(has_boundary<D>,
-                "decider::handle: this decider has no boundary for a store: build it from many<Key>(d, key_of, "
-                "tags_of), combine and extend<Command>(d, decide_fn, boundary_fn), or give it a member "
-                "`decider::query boundary(const command_type&) const`.");
+constexpr bool check_handle() {
+  if constexpr (!check_event_store<Store>() || !check_decider<D>()) {
+    return false;
+  } else if constexpr (!has_boundary<D>) {
+    static_assert(has_boundary<D>,
+                  "decider::handle: this decider has no boundary for a store: build it from many<Key>(d, key_of, "
+                  "tags_of), combine and extend<Command>(d, decide_fn, boundary_fn), or give it a member "
+                  "`decider::query boundary(const command_type&) const`.");
+    return false;
+  } else {
+    return true;
+  }
 }
 
 // The decided events, as D's own events (moved when the store's event type is D's).
@@ -216,19 +221,23 @@ struct handle_with_cache_fn {
   template <class Store, class D>
   [[nodiscard]] auto operator()(Store& store, const D& d, const command_of<D>& command, const execute_options& options,
                                 state_cache_of<D>& cache) const {
-    detail::check_handle<Store, D>();
-    using result = expected<handled<event_of<D>>, execute_error<error_of<D>>>;
-    auto buffers = cache.buffers.lend();  // allocated once, used again by the next decisions
-    auto done = [&] {
-      const detail::boundary_model<D, true> model(d, command, &cache.states, *buffers, cache.decide_first);
-      return execute(
-          store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
-    }();
-    cache.buffers.give_back(std::move(buffers));
-    if (!done.has_value()) {
-      return result(unexpected<execute_error<error_of<D>>>(std::move(done).error()));
+    if constexpr (!(detail::check_handle<Store, D>())) {
+      return;
+    } else {
+      using result = expected<handled<event_of<D>>, execute_error<error_of<D>>>;
+      auto buffers = cache.buffers.lend();  // allocated once, used again by the next decisions
+      auto done = [&] {
+        const detail::boundary_model<D, true> model(d, command, &cache.states, *buffers, cache.decide_first);
+        return execute(
+            store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
+      }();
+      cache.buffers.give_back(std::move(buffers));
+      if (!done.has_value()) {
+        return result(unexpected<execute_error<error_of<D>>>(std::move(done).error()));
+      }
+      return result(
+          handled<event_of<D>>{detail::own_events<D>(std::move(done->events)), done->attempts, done->position});
     }
-    return result(handled<event_of<D>>{detail::own_events<D>(std::move(done->events)), done->attempts, done->position});
   }
 };
 inline constexpr handle_with_cache_fn handle_with_cache{};
@@ -239,19 +248,22 @@ struct handle_fn {
   template <class Store, class D>
   [[nodiscard]] auto operator()(Store& store, const D& d, const command_of<D>& command,
                                 const execute_options& options = {}) const {
-    detail::check_handle<Store, D>();
-    using error = execute_error<error_of<D>>;
-    using outcome = run_outcome<state_of<D>, event_of<D>>;
-    using result = expected<outcome, error>;
-    detail::boundary_buffers<D> buffers;
-    const detail::boundary_model<D, false> model(d, command, nullptr, buffers);
-    auto done = execute(
-        store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
-    if (!done.has_value()) {
-      return result(unexpected<error>(std::move(done).error()));
+    if constexpr (!(detail::check_handle<Store, D>())) {
+      return;
+    } else {
+      using error = execute_error<error_of<D>>;
+      using outcome = run_outcome<state_of<D>, event_of<D>>;
+      using result = expected<outcome, error>;
+      detail::boundary_buffers<D> buffers;
+      const detail::boundary_model<D, false> model(d, command, nullptr, buffers);
+      auto done = execute(
+          store, model, [&](const auto& state) { return d.decide(command, state.partial); }, options);
+      if (!done.has_value()) {
+        return result(unexpected<error>(std::move(done).error()));
+      }
+      return result(outcome{std::move(done->state.partial), detail::own_events<D>(std::move(done->events)),
+                            done->attempts, done->position});
     }
-    return result(outcome{std::move(done->state.partial), detail::own_events<D>(std::move(done->events)),
-                          done->attempts, done->position});
   }
 };
 inline constexpr handle_fn handle{};
@@ -261,6 +273,8 @@ inline constexpr handle_fn handle{};
 // returns handled<event> (the events stored, attempts, position) or the same errors as decider::handle.
 template <class Store, class D>
 class command_handler {
+  static_assert(detail::check_handle<Store, D>());
+
  public:
   command_handler(Store& store, D d, cache_options options = {}) : store_(store), d_(std::move(d)), cache_(options) {}
 

@@ -136,24 +136,26 @@ struct run_dcb_fn {
   template <class Store, class D>
   [[nodiscard]] auto operator()(Store& store, const D& d, const query& boundary, const command_of<D>& command,
                                 const execute_options& options = {}) const {
-    static_assert(event_store<Store>, "decider::run_dcb: the first argument is not an event_store.");
-    static_assert(detail::check_decider<D>());
-    using error = execute_error<error_of<D>>;
-    using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
-    const auto model = decision_model(project(d, boundary));
-    auto done = execute(
-        store, model, [&](const auto& state) { return d.decide(command, std::get<0>(state)); }, options);
-    if (!done.has_value()) {
-      return result(unexpected<error>(std::move(done).error()));
-    }
-    std::vector<event_of<D>> events;
-    for (const auto& e : done->events) {
-      if (auto mine = detail::narrow<event_of<D>>(e)) {
-        events.push_back(std::move(*mine));
+    if constexpr (!(detail::check_event_store<Store>() && detail::check_decider<D>())) {
+      return;
+    } else {
+      using error = execute_error<error_of<D>>;
+      using result = expected<run_outcome<state_of<D>, event_of<D>>, error>;
+      const auto model = decision_model(project(d, boundary));
+      auto done = execute(
+          store, model, [&](const auto& state) { return d.decide(command, std::get<0>(state)); }, options);
+      if (!done.has_value()) {
+        return result(unexpected<error>(std::move(done).error()));
       }
+      std::vector<event_of<D>> events;
+      for (const auto& e : done->events) {
+        if (auto mine = detail::narrow<event_of<D>>(e)) {
+          events.push_back(std::move(*mine));
+        }
+      }
+      return result(run_outcome<state_of<D>, event_of<D>>{std::get<0>(std::move(done->state)), std::move(events),
+                                                          done->attempts, done->position});
     }
-    return result(run_outcome<state_of<D>, event_of<D>>{std::get<0>(std::move(done->state)), std::move(events),
-                                                        done->attempts, done->position});
   }
 };
 inline constexpr run_dcb_fn run_dcb{};

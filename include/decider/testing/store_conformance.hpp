@@ -605,7 +605,7 @@ void check_against_model(const Factory& make, recorder& r) {
 template <class Factory>
 conformance_report check_event_store(Factory make, const conformance_options& options = {}) {
   using store_type = std::remove_cvref_t<decltype(*make())>;
-  static_assert(event_store<store_type>, "decider::testing::check_event_store: the factory must make an event_store.");
+  static_assert(decider::detail::check_event_store<store_type>());
   static_assert(std::is_same_v<typename store_type::event_type, conformance::event>,
                 "decider::testing::check_event_store: the store must store decider::testing::conformance::event.");
   conformance_report report;
