@@ -1196,11 +1196,16 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     std::vector<statement> all(3);
     all[0].sql = "BEGIN ISOLATION LEVEL READ COMMITTED";
     all[1].sql = "LOCK TABLE " + schema_ + ".events IN EXCLUSIVE MODE";
-    all[2].sql = "SELECT 1 / (CASE WHEN coalesce(max(position), 0) = " +
-                 all[2].p.number(static_cast<std::int64_t>(known_head_)) + "::int8 THEN 1 ELSE 0 END) FROM " + schema_ +
-                 ".events";
-    // A condition whose `after` the ring covers is checked against it; an older one by a statement that fails
-    // the transaction if a stored event matches (the other path then finds which).
+    // The guard: a setting of this transaction, on while every check holds. Each check turns it off where it
+    // fails; the inserts and NOTIFY happen only while it is on; the last statement reads it. A group whose guard
+    // ends off commits nothing (an empty transaction) and is decided again the two-round-trip way. No statement
+    // fails, so the server logs no error.
+    all[2].sql = "SELECT set_config('" + std::string(guard_setting) + "', CASE WHEN coalesce(max(position), 0) = " +
+                 all[2].p.number(static_cast<std::int64_t>(known_head_)) +
+                 "::int8 THEN 'on' ELSE 'off' END, true) FROM " + schema_ + ".events";
+    const std::string guard_off = "SELECT set_config('" + std::string(guard_setting) + "', 'off', true) WHERE EXISTS (";
+    // A condition whose `after` the ring covers is checked against it; an older one by a statement that turns the
+    // guard off if a stored event matches (the other path then finds which).
     std::vector<std::unique_ptr<detail::pg::select_builder>> checks;
     const auto stored_conflict = [&](std::size_t g) -> std::optional<position> {
       const auto* a = group[g];
@@ -1214,12 +1219,12 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
       auto select = std::make_unique<detail::pg::select_builder>(
           schema_, *a->condition, lo, static_cast<std::int64_t>(known_head_), false, std::int64_t{1}, false);
       if (!select->nothing) {
-        all.push_back({"SELECT 1 / (CASE WHEN EXISTS (" + select->sql + ") THEN 0 ELSE 1 END)", std::move(select->p)});
+        all.push_back({guard_off + select->sql + ")", std::move(select->p)});
         checks.push_back(std::move(select));
       }
       return std::nullopt;
     };
-    // Every id is taken to be new here, and the transaction fails if one of the accepted events' ids is stored.
+    // Every id is taken to be new here, and the guard turns off if one of the accepted events' ids is stored.
     auto plan = detail::plan_commit(
         group, known_head_, [](std::string_view) { return std::optional<stored_id>{}; }, stored_conflict, "postgres");
     const auto& accepted = plan.accepted;
@@ -1234,23 +1239,29 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
     }
     if (any_id) {
       statement stored;
-      stored.sql = "SELECT 1 / (CASE WHEN EXISTS (SELECT 1 FROM " + schema_ + ".events WHERE event_id = ANY(" +
-                   stored.p.own(std::move(ids).done()) + "::text[])) THEN 0 ELSE 1 END)";
+      stored.sql = guard_off + "SELECT 1 FROM " + schema_ + ".events WHERE event_id = ANY(" +
+                   stored.p.own(std::move(ids).done()) + "::text[]))";
       all.push_back(std::move(stored));
     }
     const auto type_id = [&](const std::string& name) { return type_ids_.at(name); };
     const auto tag_id = [&](const std::string& name) { return tag_ids_.at(name); };
-    add_inserts(accepted, type_id, tag_id, all);
+    const std::string guard_on = " WHERE current_setting('" + std::string(guard_setting) + "') = 'on'";
+    add_inserts(accepted, type_id, tag_id, all, guard_on);
     if (!accepted.empty()) {
       statement notify;
-      notify.sql =
-          "SELECT pg_notify(" + notify.p.ref(channel_) + ", " + notify.p.number(static_cast<std::int64_t>(head)) + ")";
+      notify.sql = "SELECT pg_notify(" + notify.p.ref(channel_) + ", " +
+                   notify.p.number(static_cast<std::int64_t>(head)) + ")" + guard_on;
       all.push_back(std::move(notify));
     }
+    const std::size_t outcome_at = all.size();
+    all.push_back({"SELECT current_setting('" + std::string(guard_setting) + "')", {}});
     all.push_back({"COMMIT", {}});
     std::string error;
-    if (writer_->pipeline(all, error).empty()) {
-      if (!writer_->broken()) {
+    const auto answers = writer_->pipeline(all, error);
+    const bool committed = !answers.empty() && PQntuples(answers[outcome_at].get()) == 1 &&
+                           detail::pg::bytes_at(answers[outcome_at].get(), 0, 0) == "on";
+    if (!committed) {
+      if (answers.empty() && !writer_->broken()) {
         std::string ignored;
         writer_->command("ROLLBACK", ignored);
       }
@@ -1278,9 +1289,10 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
 
   // One statement for every event of the group, and one for every tag: the same text whatever the group's size,
   // with the dictionaries' ids (resolved in the first round trip).
+  // `guard`: a WHERE clause the rows are inserted under ("" for none).
   template <class Placed, class TypeId, class TagId>
   void add_inserts(const std::vector<Placed>& accepted, const TypeId& type_id, const TagId& tag_id,
-                   std::vector<statement>& out) {
+                   std::vector<statement>& out, const std::string& guard = {}) {
     if (accepted.empty()) {
       return;
     }
@@ -1317,12 +1329,13 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
                  v.own(std::move(version).done()) + "::int4[], " + v.own(std::move(payload).done()) + "::bytea[], " +
                  v.own(std::move(packed).done()) + "::bytea[], " + v.own(std::move(id).done()) + "::text[], " +
                  v.own(std::move(end).done()) + "::int8[], " + v.own(std::move(recorded).done()) + "::int8[], " +
-                 v.own(std::move(correlation).done()) + "::text[], " + v.own(std::move(causation).done()) + "::text[])";
+                 v.own(std::move(correlation).done()) + "::text[], " + v.own(std::move(causation).done()) +
+                 "::text[])" + guard;
     out.push_back(std::move(events));
     statement tags;
     tags.sql = "INSERT INTO " + schema_ + ".event_tags (tag_id, position) SELECT * FROM unnest(" +
                tags.p.own(std::move(tag_ids).done()) + "::int8[], " + tags.p.own(std::move(tag_positions).done()) +
-               "::int8[])";
+               "::int8[])" + guard;
     out.push_back(std::move(tags));
   }
 
@@ -1354,6 +1367,8 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
   // Conditions whose `after` is at most recent_window behind the last head this writer saw are checked against
   // the events read since (at most recent_rows of them; more, and they are checked in SQL).
   static constexpr position recent_window = 1024;
+  // The one-round-trip commit's guard: a setting local to its transaction.
+  static constexpr std::string_view guard_setting = "decider.commit_guard";
   static constexpr std::size_t recent_rows = 4096;
   position known_head_ = 0;  // the head after this writer's last commit (the writer's only)
   struct ring_event {
