@@ -24,8 +24,7 @@
 #include "decider/config.hpp"
 #include "decider/store/event.hpp"
 
-namespace decider {
-namespace detail::pg {
+namespace decider::detail::pg {
 
 struct result_clearer {
   void operator()(PGresult* r) const noexcept { PQclear(r); }
@@ -406,5 +405,4 @@ class connection {
   std::size_t statements_ = 0;
 };
 
-}  // namespace detail::pg
-}  // namespace decider
+}  // namespace decider::detail::pg

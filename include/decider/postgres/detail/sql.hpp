@@ -10,8 +10,7 @@
 #include "decider/postgres/detail/libpq.hpp"
 #include "decider/store/query.hpp"
 
-namespace decider {
-namespace detail::pg {
+namespace decider::detail::pg {
 
 inline constexpr std::string_view columns =
     "e.position, ty.name, e.schema_version, e.payload, e.tags, e.event_id, e.recorded_at, e.correlation_id, "
@@ -119,5 +118,4 @@ class select_builder {
   query q_;
 };
 
-}  // namespace detail::pg
-}  // namespace decider
+}  // namespace decider::detail::pg
