@@ -160,12 +160,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       pointers.push_back(&queued[g]);
     }
     const model before = log;
-    std::vector<bool> asked(group.size(), false);
     const auto plan = decider::detail::plan_commit(
         pointers, before.head, [&](std::string_view id) { return before.find(id); },
         [&](std::size_t g) {
           require(group[g].condition_tag.has_value());
-          asked[g] = true;
           return before.first_tagged_after(*group[g].condition_tag, group[g].after);
         },
         prefix);

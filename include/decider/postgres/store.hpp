@@ -737,8 +737,7 @@ class postgres_store : public detail::durable_front<postgres_store<Codec>, Codec
       return std::nullopt;
     };
     // Every id is taken to be new here, and the guard turns off if one of the accepted events' ids is stored.
-    auto plan = detail::plan_commit(
-        group, known_head_, [](std::string_view) { return std::optional<stored_id>{}; }, stored_conflict, "postgres");
+    auto plan = detail::plan_commit(group, known_head_, detail::nothing_stored, stored_conflict, "postgres");
     const auto& accepted = plan.accepted;
     const position head = plan.head;
     detail::pg::array_literal ids;

@@ -66,7 +66,9 @@ struct batch_verdict {
 }
 
 namespace detail {
-[[nodiscard]] inline batch_verdict refuse(std::string reason) {
+// A lookup for a store that holds no ids (or that judges a batch before it looks any up).
+inline constexpr auto nothing_stored = [](std::string_view) { return std::optional<stored_id>{}; };
+[[nodiscard]] inline batch_verdict refused_batch(std::string reason) {
   return {batch_verdict::kind::refused, 0, invalid_append{std::move(reason)}};
 }
 // The id given twice whose second copy comes first, if any. Batches are short: pairs are compared up to 16
@@ -120,7 +122,7 @@ template <class Batch>
 template <class Batch, class Known>
 [[nodiscard]] batch_verdict judge_batch(const Batch& batch, Known&& known, std::string_view made_up_prefix) {
   if (batch.size() == 0) {
-    return detail::refuse("an append needs at least one event");
+    return detail::refused_batch("an append needs at least one event");
   }
   const bool any_id =
       std::any_of(batch.begin(), batch.end(), [](const auto& item) { return !item.metadata.event_id.empty(); });
@@ -128,13 +130,14 @@ template <class Batch, class Known>
     return {};
   }
   if (const auto* twice = detail::repeated_id(batch)) {
-    return detail::refuse("event id " + *twice + " appears twice in the batch");
+    return detail::refused_batch("event id " + *twice + " appears twice in the batch");
   }
   for (const auto& item : batch) {
     const auto& id = item.metadata.event_id;
     if (made_up_event_id(id, made_up_prefix)) {
-      return detail::refuse("event id " + id + " has the form of the ids this store makes up for events given none (" +
-                            std::string(made_up_prefix) + "-<position>); choose another");
+      return detail::refused_batch("event id " + id +
+                                   " has the form of the ids this store makes up for events given none (" +
+                                   std::string(made_up_prefix) + "-<position>); choose another");
     }
   }
   const std::size_t size = batch.size();
@@ -156,7 +159,7 @@ template <class Batch, class Known>
   for (std::size_t i = 0; i < size; ++i) {
     const auto& id = batch[i].metadata.event_id;
     if (!id.empty() && (i == 0 ? first.has_value() : known(id).has_value())) {
-      return detail::refuse("event id " + id + " is already stored by another append");
+      return detail::refused_batch("event id " + id + " is already stored by another append");
     }
   }
   return {};

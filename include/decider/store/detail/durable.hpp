@@ -41,8 +41,7 @@ expected<std::vector<pending_event>, invalid_append> encode_batch(
     const Codec& codec, std::vector<event_to_append<typename Codec::event_type>>& batch, std::size_t max_event_bytes,
     std::string_view id_prefix) {
   using failure = unexpected<invalid_append>;
-  const auto verdict = judge_batch(
-      batch, [](std::string_view) { return std::optional<stored_id>{}; }, id_prefix);
+  const auto verdict = judge_batch(batch, detail::nothing_stored, id_prefix);
   if (verdict.is == batch_verdict::kind::refused) {
     return failure(verdict.refusal);
   }
